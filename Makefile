@@ -1,0 +1,42 @@
+# dokku-rs — build, install, test, benchmark.
+PREFIX ?= /usr
+DESTDIR ?=
+CARGO ?= cargo
+export PREFIX DESTDIR
+
+# Runtime packages the installed system needs (the entry point switches users with sudo,
+# plugn installs plugins with git, and the rc files are bash).
+RUNTIME_DEBS := sudo git bash curl openssh-client
+
+.PHONY: all build deps install uninstall test bench lint clean
+
+all: build
+
+build:
+	$(CARGO) build --release --workspace --bins
+
+# Only a root install on a Debian-like system installs packages; DESTDIR builds never do.
+deps:
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		missing=""; for p in $(RUNTIME_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	fi
+
+install: deps build
+	python3 packaging/install.py
+	@if [ -z "$(DESTDIR)" ]; then $(PREFIX)/bin/dokku version; fi
+
+uninstall:
+	python3 packaging/install.py --uninstall
+
+test:
+	bash tests/run
+
+bench:
+	bash tests/bench/run
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
