@@ -1,0 +1,31 @@
+//! dokku-common: the shared library of the dokku-rs core plugins and the `dokku` entry point.
+//!
+//! Modules are named for what they hold:
+//! * [`env`], [`paths`]: environment knobs and every filesystem location, with upstream defaults;
+//! * [`log`], [`error`]: dokku's output prefixes and the error type commands return;
+//! * [`fs`], [`lock`]: atomic writes, permissions, `flock` locks including the deploy lock;
+//! * [`app`]: app-name validation, existence and listing;
+//! * [`property`]: the `config/<plugin>/<app>/<property>` store and its migrations;
+//! * [`report`]: the `:report` subcommand; [`text`]: columnize, Go-style JSON;
+//! * [`args`], [`confirm`], [`parallel`]: command-line helpers;
+//! * [`trigger`]: firing triggers in-process through `plugn`;
+//! * [`plugin`]: the argv[0] dispatch framework of core plugin binaries.
+
+pub mod app;
+pub mod args;
+pub mod confirm;
+pub mod env;
+pub mod error;
+pub mod fs;
+pub mod lock;
+pub mod log;
+pub mod parallel;
+pub mod paths;
+pub mod plugin;
+pub mod property;
+pub mod report;
+pub mod text;
+pub mod trigger;
+
+pub use error::{Error, Result};
+pub use paths::Paths;

@@ -1,0 +1,133 @@
+//! Text formatting shared by help and reports, matching the Go helpers dokku uses.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Format lines split on `delim` into aligned columns, as `ryanuber/columnize` does with
+/// dokku's settings: fields are whitespace-trimmed, every column but a line's last is padded
+/// to the widest field of that column, columns are glued with two spaces, `prefix` starts
+/// every line (empty lines included) and there is no final newline.
+pub fn columnize<S: AsRef<str>>(lines: &[S], delim: &str, prefix: &str) -> String {
+    let rows: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|l| l.as_ref().split(delim).map(str::trim).collect())
+        .collect();
+    let mut widths: Vec<usize> = Vec::new();
+    for row in &rows {
+        for (i, field) in row.iter().enumerate() {
+            if widths.len() <= i {
+                widths.push(field.len());
+            } else if widths[i] < field.len() {
+                widths[i] = field.len();
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        out.push_str(prefix);
+        for (i, field) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                out.push_str(field);
+                out.push('\n');
+            } else {
+                let _ = write!(out, "{:<width$}  ", field, width = widths[i]);
+            }
+        }
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// Uppercase the first character (Go's `UcFirst`).
+pub fn uc_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Append `s` as a JSON string the way Go's `encoding/json` writes it (HTML-safe escapes).
+pub fn push_go_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A flat string map as Go's `json.Marshal(map[string]string)` prints it: keys sorted
+/// bytewise, compact, HTML-safe escapes.
+pub fn go_json_object(map: &BTreeMap<String, String>) -> String {
+    let mut out = String::from("{");
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_go_json_string(&mut out, k);
+        out.push(':');
+        push_go_json_string(&mut out, v);
+    }
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columnize_like_go() {
+        let lines = [
+            "",
+            "    ps:inspect <app>, Displays a thing",
+            "    ps:set <app> <key> <value>, Set",
+            "",
+        ];
+        assert_eq!(
+            columnize(&lines, ",", "    "),
+            "    \n    ps:inspect <app>            Displays a thing\n    ps:set <app> <key> <value>  Set\n    "
+        );
+        assert_eq!(columnize(&["a,b,c", "dd,e"], ",", ""), "a   b  c\ndd  e");
+        assert_eq!(columnize::<&str>(&[], ",", "  "), "");
+    }
+
+    #[test]
+    fn ucfirst() {
+        assert_eq!(uc_first("ps restart policy:"), "Ps restart policy:");
+        assert_eq!(uc_first(""), "");
+        assert_eq!(uc_first("émile"), "Émile");
+    }
+
+    #[test]
+    fn json_like_go() {
+        let mut m = BTreeMap::new();
+        m.insert(
+            "b".to_string(),
+            "x<y>&\"\\\n\u{1}\u{7f}é\u{2028}".to_string(),
+        );
+        m.insert("a".to_string(), String::new());
+        assert_eq!(
+            go_json_object(&m),
+            "{\"a\":\"\",\"b\":\"x\\u003cy\\u003e\\u0026\\\"\\\\\\n\\u0001\u{7f}é\\u2028\"}"
+        );
+        assert_eq!(go_json_object(&BTreeMap::new()), "{}");
+    }
+}
