@@ -115,11 +115,20 @@ def install_plugin(name, src, spec):
     replace_symlink(f"{LIB}/plugins/available/{name}", dest(f"{LIB}/plugins/enabled/{name}"))
 
 
+def resolves(path, hops=16):
+    """Whether a link chain ends somewhere, reading absolute targets inside DESTDIR."""
+    while hops and os.path.islink(path):
+        target = os.readlink(path)
+        path = dest(target) if os.path.isabs(target) else os.path.join(os.path.dirname(path), target)
+        hops -= 1
+    return hops > 0 and os.path.exists(path)
+
+
 def purge_dangling(root):
     for dirpath, dirnames, filenames in os.walk(dest(root)):
         for entry in dirnames + filenames:
             path = os.path.join(dirpath, entry)
-            if os.path.islink(path) and not os.path.exists(path):
+            if os.path.islink(path) and not resolves(path):
                 os.remove(path)
 
 
