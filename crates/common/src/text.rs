@@ -40,6 +40,35 @@ pub fn columnize<S: AsRef<str>>(lines: &[S], delim: &str, prefix: &str) -> Strin
     out
 }
 
+/// util-linux `column -t -s<delim>` (what bash plugins pipe their help through): cells split
+/// on every delimiter, empty lines dropped, every column but the last padded to its widest cell,
+/// columns joined by two spaces; rows with fewer cells are padded as if the missing ones were
+/// empty.
+pub fn column_table<S: AsRef<str>>(lines: &[S], delim: char) -> Vec<String> {
+    let rows: Vec<Vec<&str>> =
+        lines.iter().map(AsRef::as_ref).filter(|l| !l.is_empty()).map(|l| l.split(delim).collect()).collect();
+    let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; ncols];
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let mut out = String::new();
+            for (i, width) in widths.iter().enumerate() {
+                let cell = row.get(i).copied().unwrap_or("");
+                out.push_str(cell);
+                if i + 1 < ncols {
+                    out.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
 /// Uppercase the first character (Go's `UcFirst`).
 pub fn uc_first(s: &str) -> String {
     let mut chars = s.chars();
@@ -129,5 +158,22 @@ mod tests {
             "{\"a\":\"\",\"b\":\"x\\u003cy\\u003e\\u0026\\\"\\\\\\n\\u0001\u{7f}é\\u2028\"}"
         );
         assert_eq!(go_json_object(&BTreeMap::new()), "{}");
+    }
+
+    #[test]
+    fn column_table_matches_util_linux() {
+        // Reference output produced by util-linux 2.38.1 `column -c2 -t -s,`.
+        let input = ["    apps, Manage apps", "    cleanup, Cleans up, extra", "    x,y", "    longer-name-here, d", "", "    ,empty first", "    a,,b"];
+        assert_eq!(
+            column_table(&input, ','),
+            vec![
+                "    apps               Manage apps  ",
+                "    cleanup            Cleans up     extra",
+                "    x                 y             ",
+                "    longer-name-here   d            ",
+                "                      empty first   ",
+                "    a                               b",
+            ]
+        );
     }
 }

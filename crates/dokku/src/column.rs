@@ -1,31 +1,9 @@
 //! The text transforms `dokku help` pipes plugin help through: `sort` (C locale),
-//! the `sed` argument filter, and util-linux `column -t -s,`.
+//! the `sed` argument filter, and `column -t -s,`.
 
-/// util-linux `column -t -s,`: cells split on every comma, empty lines dropped, every column
-/// but the last padded to its widest cell, columns joined by two spaces. Rows with fewer
-/// cells are padded as if the missing cells were empty.
+/// util-linux `column -t -s,`, shared with the plugins' help output.
 pub fn table(lines: &[String]) -> Vec<String> {
-    let rows: Vec<Vec<&str>> = lines.iter().filter(|l| !l.is_empty()).map(|l| l.split(',').collect()).collect();
-    let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; ncols];
-    for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
-    }
-    rows.iter()
-        .map(|row| {
-            let mut out = String::new();
-            for (i, width) in widths.iter().enumerate() {
-                let cell = row.get(i).copied().unwrap_or("");
-                out.push_str(cell);
-                if i + 1 < ncols {
-                    out.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
-                }
-            }
-            out
-        })
-        .collect()
+    dokku_common::text::column_table(lines, ',')
 }
 
 /// `sort` under LC_ALL=C: byte order.
@@ -60,23 +38,6 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn matches_util_linux() {
-        // Reference output produced by util-linux 2.38.1 `column -c2 -t -s,`.
-        let input = v(&["    apps, Manage apps", "    cleanup, Cleans up, extra", "    x,y", "    longer-name-here, d", "    ,empty first", "    a,,b"]);
-        assert_eq!(
-            table(&input),
-            v(&[
-                "    apps               Manage apps  ",
-                "    cleanup            Cleans up     extra",
-                "    x                 y             ",
-                "    longer-name-here   d            ",
-                "                      empty first   ",
-                "    a                               b",
-            ])
-        );
     }
 
     #[test]

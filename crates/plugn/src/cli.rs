@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
-use crate::install::{self, Updated};
+use crate::install;
 use crate::meta::{self, MetaError};
 use crate::tree::{self, PluginTree};
 use crate::{config, trigger, Error, VERSION};
@@ -130,7 +130,8 @@ fn print(s: &str) -> i32 {
     0
 }
 
-fn report(e: Error) -> i32 {
+/// Print `e` the way the plugn binary does and return its exit status.
+pub fn report(e: Error) -> i32 {
     match &e {
         Error::Status(_) => {}
         Error::Io { path, source } => eprintln!("{} open {}: {}", timestamp(), path.display(), lower_io(source)),
@@ -211,19 +212,35 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 fn list(tree: &PluginTree) -> Result<i32, Error> {
-    let mut out = String::new();
+    let rendered = render_list(tree);
+    if !rendered.stderr.is_empty() {
+        let _ = io::stderr().lock().write_all(rendered.stderr.as_bytes());
+    }
+    Ok(print(&rendered.stdout))
+}
+
+/// What `plugn list` writes: the listing, and warnings about unreadable metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListOutput {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The exact output of `plugn list`, for callers that show or parse it without spawning plugn.
+pub fn render_list(tree: &PluginTree) -> ListOutput {
+    let mut rendered = ListOutput::default();
     for name in tree.available_names() {
         let meta_path = tree.path(&["available".as_ref(), &name, "plugin.toml".as_ref()]);
         let (version, description) = match meta::read(&meta_path) {
             Ok(m) => (meta::render(m.version.as_ref()), meta::render(m.description.as_ref())),
             Err(MetaError::Invalid(msg)) => {
-                eprintln!("plugn: {}: {}", meta_path.display(), msg.trim_end());
+                rendered.stderr.push_str(&format!("plugn: {}: {}\n", meta_path.display(), msg.trim_end()));
                 (String::new(), String::new())
             }
             Err(_) => (String::new(), String::new()),
         };
         let status = if tree::exists(&tree.enabled(&name)) { "enabled" } else { "disabled" };
-        out.push_str(&format!(
+        rendered.stdout.push_str(&format!(
             "  {} {} {} {}\n",
             pad(&name.to_string_lossy(), 20),
             pad(&version, 5),
@@ -231,7 +248,7 @@ fn list(tree: &PluginTree) -> Result<i32, Error> {
             description
         ));
     }
-    Ok(print(&out))
+    rendered
 }
 
 fn source(tree: &PluginTree) -> Result<i32, Error> {
@@ -256,12 +273,7 @@ fn install_cmd(tree: &PluginTree, rest: &[OsString]) -> Result<i32, Error> {
 fn update(tree: &PluginTree, rest: &[OsString]) -> Result<i32, Error> {
     let name = text(rest.first());
     let committish = rest.get(1).map(|c| c.to_string_lossy().into_owned());
-    let message = match install::update(tree, &name, committish.as_deref())? {
-        Updated::NotManaged => format!("Plugin ({name}) not managed by git\n"),
-        Updated::Pinned(pin) => format!("Plugin pinned to {pin}\n"),
-        Updated::Updated => format!("Plugin ({name}) updated\n"),
-        Updated::UpdatedAndPinned(c) => format!("Plugin ({name}) updated and pinned to {c}\n"),
-    };
+    let message = install::update(tree, &name, committish.as_deref())?.message(&name);
     Ok(print(&message))
 }
 

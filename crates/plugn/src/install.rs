@@ -209,6 +209,18 @@ pub enum Updated {
     UpdatedAndPinned(String),
 }
 
+impl Updated {
+    /// The line `plugn update <name>` prints on stdout.
+    pub fn message(&self, name: &str) -> String {
+        match self {
+            Updated::NotManaged => format!("Plugin ({name}) not managed by git\n"),
+            Updated::Pinned(pin) => format!("Plugin pinned to {pin}\n"),
+            Updated::Updated => format!("Plugin ({name}) updated\n"),
+            Updated::UpdatedAndPinned(c) => format!("Plugin ({name}) updated and pinned to {c}\n"),
+        }
+    }
+}
+
 /// `update <name> [committish]`.
 pub fn update(tree: &PluginTree, name: &str, committish: Option<&str>) -> Result<Updated, Error> {
     names::check_plugin(name)?;
