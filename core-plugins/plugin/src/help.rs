@@ -2,7 +2,7 @@
 //! functions do (`sort | column -c2 -t -s,`, which keeps each cell's own spaces).
 
 use dokku_common::log;
-use dokku_common::text::column_table;
+use dokku_common::bash_help;
 use dokku_common::Result;
 
 pub const DESCRIPTION: &str = "Manage installed plugins";
@@ -35,24 +35,16 @@ fn content_lines() -> Vec<String> {
 
 /// `dokku plugin:help` and bare `dokku plugin`.
 pub fn usage() -> String {
-    let mut lines = content_lines();
-    lines.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-    format!(
-        "Usage: dokku plugin[:COMMAND]\n\n{DESCRIPTION}\n\nAdditional commands:\n{}",
-        column_table(&lines, ',')
-            .iter()
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    )
+    let lines = content_lines();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    bash_help::usage("plugin", DESCRIPTION, &lines)
 }
 
 /// `commands help`: the one-line summary, or every line when `dokku help --all` asked.
 pub fn summary(all: bool) -> String {
-    if all {
-        content_lines().iter().map(|l| format!("{l}\n")).collect()
-    } else {
-        format!("    plugin, {DESCRIPTION}\n")
-    }
+    let lines = content_lines();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    bash_help::summary("plugin", DESCRIPTION, &lines, all)
 }
 
 /// `subcommands/default`.

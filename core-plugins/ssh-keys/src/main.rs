@@ -1,1 +1,50 @@
-fn main() {}
+//! The `ssh-keys` core plugin: manages `$DOKKU_ROOT/.ssh/authorized_keys` itself, writing
+//! the same lines upstream's `sshcommand` does (dokku-core §5), so no external helper is needed.
+
+mod add;
+mod help;
+mod keyfile;
+mod keygen;
+mod list;
+mod remove;
+mod settings;
+
+use dokku_common::plugin::{self, Entry, PluginSpec};
+use dokku_common::Result;
+
+static SPEC: PluginSpec = PluginSpec {
+    name: "ssh-keys",
+    description: help::DESCRIPTION,
+    help: help::HELP,
+    subcommands: &[
+        ("add", add::run),
+        ("default", help::default),
+        ("list", list::run),
+        ("remove", remove::run),
+    ],
+    triggers: &[],
+    aliases: &[],
+    commands: None,
+};
+
+fn main() {
+    plugin::init_process();
+    // ssh-keygen is fed through a pipe; if it ever exits before reading everything, the
+    // write must fail with EPIPE instead of killing us.
+    // SAFETY: changing a signal disposition has no memory-safety impact.
+    unsafe {
+        let _ = nix::sys::signal::signal(
+            nix::sys::signal::Signal::SIGPIPE,
+            nix::sys::signal::SigHandler::SigIgn,
+        );
+    }
+    let argv = plugin::argv();
+    let result: Result<()> = match plugin::classify(argv.first().map(String::as_str).unwrap_or(""))
+    {
+        // Upstream's `commands` is a bash script with bash-style help output, which the
+        // framework's Go-style `commands` handling does not produce.
+        Entry::Commands => help::commands(argv.get(1..).unwrap_or(&[])),
+        _ => SPEC.dispatch(&argv),
+    };
+    plugin::exit(result)
+}

@@ -1,1 +1,82 @@
-fn main() {}
+//! The `trace` core plugin: `trace:on` / `trace:off` drop or remove
+//! `$DOKKU_ROOT/.dokkurc/DOKKU_TRACE`, which the `dokku` entry point sources on every run.
+
+use std::path::PathBuf;
+
+use dokku_common::plugin::{self, Entry, PluginSpec};
+use dokku_common::{bash_help, fs, log, Paths, Result};
+
+const NAME: &str = "trace";
+const DESCRIPTION: &str = "Manage trace mode";
+const HELP: &[&str] = &[
+    "    trace:on, Enable trace mode",
+    "    trace:off, Disable trace mode",
+];
+
+/// What `trace:on` writes; sourcing it exports the variable for every later command.
+const RC_CONTENT: &[u8] = b"export DOKKU_TRACE=1\n";
+/// Upstream creates the file through a shell redirection (0666 under the usual 022 umask).
+const RC_MODE: u32 = 0o644;
+
+static SPEC: PluginSpec = PluginSpec {
+    name: NAME,
+    description: DESCRIPTION,
+    help: &[],
+    subcommands: &[("default", default), ("on", on), ("off", off)],
+    triggers: &[],
+    aliases: &[],
+    commands: None,
+};
+
+/// `$DOKKU_ROOT/.dokkurc`, created when missing (an existing one keeps its mode).
+fn rc_dir() -> Result<PathBuf> {
+    let dir = Paths::from_env().dokku_root.join(".dokkurc");
+    if !dir.is_dir() {
+        fs::ensure_dir(&dir, fs::DIR_MODE)?;
+    }
+    Ok(dir)
+}
+
+/// Bare `dokku trace` (with any arguments) prints the usage, as upstream's default does.
+fn default(_args: &[String]) -> Result<()> {
+    log::write_stdout(&bash_help::usage(NAME, DESCRIPTION, HELP));
+    Ok(())
+}
+
+fn on(_args: &[String]) -> Result<()> {
+    log::info1("Enabling trace mode");
+    let dir = rc_dir()?;
+    fs::write_atomic(&dir.join("DOKKU_TRACE"), RC_CONTENT, RC_MODE)?;
+    Ok(())
+}
+
+fn off(_args: &[String]) -> Result<()> {
+    log::info1("Disabling trace mode");
+    let dir = rc_dir()?;
+    fs::remove_file(&dir.join("DOKKU_TRACE"))?;
+    Ok(())
+}
+
+/// The `commands` entry answers only the help words, like upstream's.
+fn commands(args: &[String]) -> Result<()> {
+    match args.first().map(String::as_str) {
+        Some("trace:help") => default(args),
+        Some("help") => {
+            let all = plugin::parent_cmdline_has_all();
+            log::write_stdout(&bash_help::summary(NAME, DESCRIPTION, HELP, all));
+            Ok(())
+        }
+        _ => Err(bash_help::not_implemented()),
+    }
+}
+
+fn main() {
+    plugin::init_process();
+    let argv = plugin::argv();
+    let argv0 = argv.first().map(String::as_str).unwrap_or("");
+    let result = match plugin::classify(argv0) {
+        Entry::Commands => commands(argv.get(1..).unwrap_or(&[])),
+        _ => SPEC.dispatch(&argv),
+    };
+    plugin::exit(result)
+}

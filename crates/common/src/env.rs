@@ -78,3 +78,38 @@ pub fn ssh_name() -> String {
 pub fn force() -> bool {
     var_os("DOKKU_APPS_FORCE_DELETE").is_some()
 }
+
+/// Whether this process may touch host-wide files (`/etc/...`, services), as the packaging's
+/// install does: running as root, `DOKKU_RS_NO_SYSTEM` is not `1`, and `DOKKU_ROOT` is the
+/// home of the dokku system user. The last check keeps a temporary install (tests,
+/// benchmarks, possibly run as root) from ever writing outside its own tree.
+pub fn system_install() -> bool {
+    if !nix::unistd::Uid::effective().is_root() || var("DOKKU_RS_NO_SYSTEM").as_deref() == Some("1")
+    {
+        return false;
+    }
+    let home = match nix::unistd::User::from_name(&system_user()) {
+        Ok(Some(user)) => user.dir,
+        _ => return false,
+    };
+    let root = crate::paths::Paths::from_env().dokku_root;
+    match (std::fs::canonicalize(&root), std::fs::canonicalize(&home)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// `command -v <name>`: the first executable file called `name` in `$PATH`.
+pub fn command_path(name: &str) -> Option<std::path::PathBuf> {
+    if name.is_empty() || name.contains('/') {
+        return None;
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(|dir| dir.join(name))
+        .find(|candidate| {
+            candidate.is_file()
+                && nix::unistd::access(candidate.as_path(), nix::unistd::AccessFlags::X_OK).is_ok()
+        })
+}

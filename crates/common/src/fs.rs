@@ -54,6 +54,21 @@ pub fn write_atomic_with(
     mode: u32,
     fill: impl FnOnce(&mut File) -> io::Result<()>,
 ) -> io::Result<()> {
+    write_atomic_impl(dest, mode, true, fill)
+}
+
+/// Like [`write_atomic`], but the file keeps the writer's ownership: for host files outside
+/// dokku's state (`/etc/...`) that must stay root's even when written as root.
+pub fn write_atomic_keep_owner(dest: &Path, data: &[u8], mode: u32) -> io::Result<()> {
+    write_atomic_impl(dest, mode, false, |f| f.write_all(data))
+}
+
+fn write_atomic_impl(
+    dest: &Path,
+    mode: u32,
+    chown: bool,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
     let tmp = temp_path(dest);
     let result = (|| {
         let mut file = OpenOptions::new()
@@ -64,7 +79,9 @@ pub fn write_atomic_with(
         fill(&mut file)?;
         // The umask may have narrowed the mode given to open.
         file.set_permissions(fs::Permissions::from_mode(mode))?;
-        chown_to_system_user(&tmp)?;
+        if chown {
+            chown_to_system_user(&tmp)?;
+        }
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, dest)?;
@@ -217,6 +234,16 @@ mod tests {
             1,
             "no temp file left behind"
         );
+    }
+
+    #[test]
+    fn keep_owner_write() {
+        let dir = TempDir::new();
+        let f = dir.path().join("unit");
+        write_atomic_keep_owner(&f, b"[Unit]\n", 0o644).unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"[Unit]\n");
+        assert_eq!(mode_of(&f), 0o644);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -4,16 +4,20 @@
 //! * [`env`], [`paths`]: environment knobs and every filesystem location, with upstream defaults;
 //! * [`log`], [`error`]: dokku's output prefixes and the error type commands return;
 //! * [`fs`], [`lock`]: atomic writes, permissions, `flock` locks including the deploy lock;
+//! * [`data`]: per-plugin app data directories (`data/<plugin>/<app>`);
 //! * [`app`]: app-name validation, existence and listing;
 //! * [`property`]: the `config/<plugin>/<app>/<property>` store and its migrations;
 //! * [`report`]: the `:report` subcommand; [`text`]: columnize, Go-style JSON;
+//! * [`bash_help`]: help texts laid out as upstream's bash plugins do;
 //! * [`args`], [`confirm`], [`parallel`]: command-line helpers;
 //! * [`trigger`]: firing triggers in-process through `plugn`;
 //! * [`plugin`]: the argv[0] dispatch framework of core plugin binaries.
 
 pub mod app;
 pub mod args;
+pub mod bash_help;
 pub mod confirm;
+pub mod data;
 pub mod env;
 pub mod error;
 pub mod fs;

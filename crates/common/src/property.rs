@@ -462,6 +462,46 @@ impl Store {
     }
 }
 
+/// The `<plugin>:set <app>|--global <property> [<value>]` command (Go's
+/// `CommandPropertySet`): checks in upstream's order, then writes the value or, when it is
+/// empty, deletes the property. `properties` are the valid per-app names, `globals` the ones
+/// that may be set with `--global` (also valid per app).
+pub fn command_set(
+    plugin: &str,
+    app: &str,
+    property: &str,
+    value: &str,
+    properties: &[&str],
+    globals: &[&str],
+) -> Result<()> {
+    if app != GLOBAL {
+        crate::app::verify_app_name(app)?;
+    }
+    if app == GLOBAL && !globals.contains(&property) {
+        return Err(Error::new("Property cannot be specified globally"));
+    }
+    if property.is_empty() {
+        return Err(Error::new("No property specified"));
+    }
+    if !properties.contains(&property) && !globals.contains(&property) {
+        let mut valid: Vec<&str> = properties.iter().chain(globals).copied().collect();
+        valid.sort_unstable();
+        valid.dedup();
+        return Err(Error::new(format!(
+            "Invalid property specified, valid properties include: {}",
+            valid.join(", ")
+        )));
+    }
+    let store = Store::from_env();
+    if value.is_empty() {
+        crate::log::info2_quiet(&format!("Unsetting {property}"));
+        store.delete(plugin, app, property)
+    } else {
+        crate::log::info2_quiet(&format!("Setting {property} to {value}"));
+        store.set(plugin, app, property, value)
+    }
+}
+
 /// One `DOKKU_*` variable to move into a property (`prop migrate-config-to-property`).
 #[derive(Debug, Clone, Default)]
 pub struct Migration {
