@@ -119,7 +119,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let dk = work.join("dokku");
         let dokku_ready = Path::new(&dokku).exists() && temp_install(&dk, &bin_dir).is_ok();
         if dokku_ready {
-            let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| whoami());
+            let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(whoami);
             let path = format!("{}:{}", dk.join("usr/bin").display(), std::env::var("PATH").unwrap_or_default());
             let with_env = |c: Case| {
                 c.env("DOKKU_LIB_PATH", &dk.join("lib").to_string_lossy())
