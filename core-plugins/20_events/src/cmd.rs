@@ -6,13 +6,13 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dokku_common::{bash_help, env, fs, log, plugin, Error, Paths, Result};
+use dokku_common::{env, fs, log, Error, Paths, Result};
 
 use crate::hooks;
 
 pub const NAME: &str = "events";
 pub const DESCRIPTION: &str = "Manage event logging";
-const HELP: &[&str] = &[
+pub const HELP: &[&str] = &[
     "    events [-t], Show the last events (-t follows)",
     "    events:list, List logged events",
     "    events:on, Enable events logger",
@@ -120,22 +120,6 @@ pub fn off(_args: &[String]) -> Result<()> {
     log::log("Disabling dokku events logger");
     fs::remove_file(&rc_file())?;
     hooks::remove(&hooks::plugin_dir())
-}
-
-/// The `commands` entry: only the help words, like upstream's.
-pub fn commands(args: &[String]) -> Result<()> {
-    match args.first().map(String::as_str) {
-        Some("events:help") => {
-            log::write_stdout(&bash_help::usage(NAME, DESCRIPTION, HELP));
-            Ok(())
-        }
-        Some("help") => {
-            let all = plugin::parent_cmdline_has_all();
-            log::write_stdout(&bash_help::summary(NAME, DESCRIPTION, HELP, all));
-            Ok(())
-        }
-        _ => Err(bash_help::not_implemented()),
-    }
 }
 
 #[cfg(test)]

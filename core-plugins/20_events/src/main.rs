@@ -7,6 +7,7 @@ mod event;
 mod hooks;
 mod install;
 
+use dokku_common::bash_help;
 use dokku_common::plugin::{self, Entry, PluginSpec};
 
 static SPEC: PluginSpec = PluginSpec {
@@ -29,12 +30,11 @@ fn main() {
     let argv = plugin::argv();
     let argv0 = argv.first().map(String::as_str).unwrap_or("");
     let result = match plugin::classify(argv0) {
-        Entry::Commands => cmd::commands(argv.get(1..).unwrap_or(&[])),
         Entry::Named(name) if hooks::is_hook(&name) => {
             event::log(&name, argv.get(1..).unwrap_or(&[]));
             Ok(())
         }
-        _ => SPEC.dispatch(&argv),
+        _ => bash_help::run(&SPEC, cmd::HELP, &argv),
     };
     plugin::exit(result)
 }

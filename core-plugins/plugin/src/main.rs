@@ -10,12 +10,13 @@ mod run_trigger;
 mod support;
 mod triggers;
 
-use dokku_common::plugin::{self, Entry, PluginSpec};
+use dokku_common::bash_help;
+use dokku_common::plugin::PluginSpec;
 
 static SPEC: PluginSpec = PluginSpec {
     name: "plugin",
     description: help::DESCRIPTION,
-    help: help::HELP,
+    help: &[],
     subcommands: &[
         ("default", help::default),
         ("disable", manage::disable),
@@ -34,15 +35,5 @@ static SPEC: PluginSpec = PluginSpec {
 };
 
 fn main() {
-    plugin::init_process();
-    let argv = plugin::argv();
-    // This is a bash plugin upstream: its help texts are laid out by `column`, not by the
-    // Go columnizer the framework uses, so the `commands` help words are answered here.
-    let argv0 = argv.first().map(String::as_str).unwrap_or("");
-    if plugin::classify(argv0) == Entry::Commands {
-        if let Some(result) = help::commands(argv.get(1..).unwrap_or(&[])) {
-            plugin::exit(result);
-        }
-    }
-    plugin::exit(SPEC.dispatch(&argv))
+    bash_help::main(&SPEC, help::LINES)
 }

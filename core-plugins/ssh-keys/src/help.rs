@@ -8,26 +8,10 @@ use dokku_common::Result;
 pub const DESCRIPTION: &str = "Manage public ssh keys used for deployment";
 
 /// `fn-help-content`, in upstream's order (`help --all` prints it unsorted).
-const LINES: &[&str] = &[
+pub const LINES: &[&str] = &[
     "    ssh-keys:list [--format text|json] [<name>], List of all authorized dokku public ssh keys",
     "    ssh-keys:add <name> [/path/to/key], Add a new public key by pipe or path",
     "    ssh-keys:remove [--fingerprint fingerprint|<name>], Remove SSH public key by name",
-];
-
-/// `(usage, description)` pairs for the framework's spec.
-pub const HELP: &[(&str, &str)] = &[
-    (
-        "ssh-keys:list [--format text|json] [<name>]",
-        "List of all authorized dokku public ssh keys",
-    ),
-    (
-        "ssh-keys:add <name> [/path/to/key]",
-        "Add a new public key by pipe or path",
-    ),
-    (
-        "ssh-keys:remove [--fingerprint fingerprint|<name>]",
-        "Remove SSH public key by name",
-    ),
 ];
 
 /// `dokku ssh-keys:help` and bare `dokku ssh-keys`.
@@ -39,22 +23,6 @@ pub fn usage() -> String {
 pub fn default(_args: &[String]) -> Result<()> {
     write_stdout(&usage());
     Ok(())
-}
-
-/// The `commands` entry: only `help` and `ssh-keys:help`, like upstream's.
-pub fn commands(args: &[String]) -> Result<()> {
-    match args.first().map(String::as_str) {
-        Some("ssh-keys:help") => {
-            write_stdout(&usage());
-            Ok(())
-        }
-        Some("help") => {
-            let all = dokku_common::plugin::parent_cmdline_has_all();
-            write_stdout(&bash_help::summary("ssh-keys", DESCRIPTION, LINES, all));
-            Ok(())
-        }
-        _ => Err(bash_help::not_implemented()),
-    }
 }
 
 #[cfg(test)]
@@ -73,12 +41,5 @@ mod tests {
              \x20   ssh-keys:list [--format text|json] [<name>]          List of all authorized dokku public ssh keys\n\
              \x20   ssh-keys:remove [--fingerprint fingerprint|<name>]   Remove SSH public key by name\n"
         );
-    }
-
-    #[test]
-    fn help_pairs_match_lines() {
-        for ((usage, desc), line) in HELP.iter().zip(LINES) {
-            assert_eq!(format!("    {usage}, {desc}"), *line);
-        }
     }
 }

@@ -9,13 +9,13 @@ mod list;
 mod remove;
 mod settings;
 
-use dokku_common::plugin::{self, Entry, PluginSpec};
-use dokku_common::Result;
+use dokku_common::bash_help;
+use dokku_common::plugin::{self, PluginSpec};
 
 static SPEC: PluginSpec = PluginSpec {
     name: "ssh-keys",
     description: help::DESCRIPTION,
-    help: help::HELP,
+    help: &[],
     subcommands: &[
         ("add", add::run),
         ("default", help::default),
@@ -38,13 +38,5 @@ fn main() {
             nix::sys::signal::SigHandler::SigIgn,
         );
     }
-    let argv = plugin::argv();
-    let result: Result<()> = match plugin::classify(argv.first().map(String::as_str).unwrap_or(""))
-    {
-        // Upstream's `commands` is a bash script with bash-style help output, which the
-        // framework's Go-style `commands` handling does not produce.
-        Entry::Commands => help::commands(argv.get(1..).unwrap_or(&[])),
-        _ => SPEC.dispatch(&argv),
-    };
-    plugin::exit(result)
+    plugin::exit(bash_help::run(&SPEC, help::LINES, &plugin::argv()))
 }

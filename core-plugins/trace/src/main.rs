@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use dokku_common::plugin::{self, Entry, PluginSpec};
+use dokku_common::plugin::PluginSpec;
 use dokku_common::{bash_help, fs, log, Paths, Result};
 
 const NAME: &str = "trace";
@@ -57,26 +57,6 @@ fn off(_args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The `commands` entry answers only the help words, like upstream's.
-fn commands(args: &[String]) -> Result<()> {
-    match args.first().map(String::as_str) {
-        Some("trace:help") => default(args),
-        Some("help") => {
-            let all = plugin::parent_cmdline_has_all();
-            log::write_stdout(&bash_help::summary(NAME, DESCRIPTION, HELP, all));
-            Ok(())
-        }
-        _ => Err(bash_help::not_implemented()),
-    }
-}
-
 fn main() {
-    plugin::init_process();
-    let argv = plugin::argv();
-    let argv0 = argv.first().map(String::as_str).unwrap_or("");
-    let result = match plugin::classify(argv0) {
-        Entry::Commands => commands(argv.get(1..).unwrap_or(&[])),
-        _ => SPEC.dispatch(&argv),
-    };
-    plugin::exit(result)
+    bash_help::main(&SPEC, HELP)
 }

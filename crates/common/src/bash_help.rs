@@ -4,7 +4,9 @@
 //! which keeps the spaces around each comma, so the layout differs from the Go columnizer
 //! behind [`crate::plugin::PluginSpec::usage`] (one more space, no trailing prefix line).
 
-use crate::error::Error;
+use crate::error::{Error, Result};
+use crate::log;
+use crate::plugin::{self, Entry, PluginSpec};
 
 /// `column -t -s,` of the lines ([`crate::text::column_table`]), every line ending with a
 /// newline.
@@ -42,6 +44,31 @@ pub fn not_implemented() -> Error {
     Error::silent(
         crate::env::not_implemented_exit().unwrap_or(crate::env::DEFAULT_NOT_IMPLEMENTED_EXIT),
     )
+}
+
+/// How a plugin that is a bash script upstream answers its `commands` entry: `<name>:help`
+/// prints the usage, `help` the summary (every line under `dokku help --all`), anything else
+/// is not its word. Other entries dispatch through `spec`.
+pub fn run(spec: &PluginSpec, lines: &[&str], argv: &[String]) -> Result<()> {
+    let argv0 = argv.first().map(String::as_str).unwrap_or("");
+    if plugin::classify(argv0) != Entry::Commands {
+        return spec.dispatch(argv);
+    }
+    let word = argv.get(1).map(String::as_str).unwrap_or("");
+    if word == format!("{}:help", spec.name) {
+        log::write_stdout(&usage(spec.name, spec.description, lines));
+    } else if word == "help" {
+        log::write_stdout(&summary(spec.name, spec.description, lines, plugin::parent_cmdline_has_all()));
+    } else {
+        return Err(not_implemented());
+    }
+    Ok(())
+}
+
+/// The entry point of such a plugin's binary.
+pub fn main(spec: &PluginSpec, lines: &[&str]) -> ! {
+    plugin::init_process();
+    plugin::exit(run(spec, lines, &plugin::argv()))
 }
 
 #[cfg(test)]
