@@ -13,6 +13,7 @@ static SPEC: PluginSpec = PluginSpec {
     help: &[],
     subcommands: &[],
     triggers: &[
+        ("app-list", triggers::app_list),
         ("core-post-deploy", triggers::core_post_deploy),
         ("install", triggers::install),
         ("post-delete", triggers::post_delete),

@@ -4,6 +4,14 @@ use dokku_common::args::nth;
 use dokku_common::property::Store;
 use dokku_common::{app, Error, Result};
 
+/// `app-list [filtered]`: one app per line; `false` skips the `user-auth-app` filter.
+pub fn app_list(args: &[String]) -> Result<()> {
+    let apps = if nth(args, 0) == "false" { app::unfiltered_apps() } else { app::dokku_apps() };
+    let text: String = apps.unwrap_or_default().iter().map(|a| format!("{a}\n")).collect();
+    dokku_common::log::write_stdout(&text);
+    Ok(())
+}
+
 /// `core-post-deploy <app> ...`: remember that the app is deployed.
 pub fn core_post_deploy(args: &[String]) -> Result<()> {
     Store::from_env().set("common", nth(args, 0), "deployed", "true")

@@ -542,3 +542,13 @@ fn unknown_entry_points() {
         " !     Invalid plugin trigger call: bogus\n",
     );
 }
+
+#[test]
+fn app_list_trigger_prints_every_app() {
+    let root = dokku_rs_testkit::Root::new();
+    for app in ["web", "api", ".hidden", "Upper"] {
+        std::fs::create_dir_all(root.home().join(app)).unwrap();
+    }
+    root.plugn(&["trigger", "app-list"]).ok().stdout("api\nweb\n");
+    root.plugn(&["trigger", "app-list", "false"]).ok().stdout("api\nweb\n");
+}

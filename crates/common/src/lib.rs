@@ -8,8 +8,9 @@
 //! * [`app`]: app-name validation, existence and listing;
 //! * [`property`]: the `config/<plugin>/<app>/<property>` store and its migrations;
 //! * [`report`]: the `:report` subcommand; [`text`]: columnize, Go-style JSON;
+//! * [`scheduler`]: an app's scheduler and whether it is deployed;
 //! * [`bash_help`]: help texts laid out as upstream's bash plugins do;
-//! * [`args`], [`confirm`], [`parallel`]: command-line helpers;
+//! * [`args`], [`pflag`], [`confirm`], [`parallel`]: command-line helpers;
 //! * [`trigger`]: firing triggers in-process through `plugn`;
 //! * [`plugin`]: the argv[0] dispatch framework of core plugin binaries.
 
@@ -25,9 +26,11 @@ pub mod lock;
 pub mod log;
 pub mod parallel;
 pub mod paths;
+pub mod pflag;
 pub mod plugin;
 pub mod property;
 pub mod report;
+pub mod scheduler;
 pub mod text;
 pub mod trigger;
 

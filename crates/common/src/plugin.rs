@@ -151,6 +151,35 @@ impl PluginSpec {
     }
 }
 
+/// The `commands` entry of a plugin that is Go upstream whose help text has no trailing
+/// newline (so no trailing prefix-only line, unlike [`PluginSpec::usage`]): `<name>` and
+/// `<name>:help` print the usage, `help` the summary line or, under `help --all`, every
+/// `usage, description` line as written; anything else exits `DOKKU_NOT_IMPLEMENTED_EXIT`.
+pub fn go_commands(name: &str, description: &str, help: &[&str], args: &[String]) -> Result<()> {
+    let cmd = args.first().map(String::as_str).unwrap_or("");
+    if cmd == name || cmd == format!("{name}:help") {
+        crate::log::write_stdout(&format!(
+            "Usage: dokku {name}[:COMMAND]\n\n{description}\n\nAdditional commands:\n{}\n",
+            crate::text::columnize(help, ",", "    ")
+        ));
+        return Ok(());
+    }
+    if cmd == "help" {
+        if parent_cmdline_has_all() {
+            let lines: String = help.iter().map(|l| format!("    {l}\n")).collect();
+            crate::log::write_stdout(&format!("\n{lines}"));
+        } else {
+            crate::log::write_stdout(&format!("\n    {name}, {description}\n"));
+        }
+        return Ok(());
+    }
+    let code = crate::env::not_implemented_exit().unwrap_or_else(|| {
+        crate::log::log("failed to retrieve DOKKU_NOT_IMPLEMENTED_EXIT environment variable");
+        crate::env::DEFAULT_NOT_IMPLEMENTED_EXIT
+    });
+    Err(Error::silent(code))
+}
+
 fn lookup(table: &[(&'static str, Handler)], name: &str) -> Option<Handler> {
     table.iter().find(|(n, _)| *n == name).map(|(_, h)| *h)
 }

@@ -511,6 +511,8 @@ pub struct Migration {
     pub global_config_var: String,
     pub property: String,
     pub transform: Option<Transform>,
+    /// A plugin's own conversion (Go's `Transform func`), applied after `transform`.
+    pub custom_transform: Option<fn(&str) -> String>,
     /// Split the value on spaces and store it as a list.
     pub list: bool,
 }
@@ -604,6 +606,9 @@ impl Store {
         }
         if let Some(t) = entry.transform {
             value = t.apply(&value);
+        }
+        if let Some(f) = entry.custom_transform {
+            value = f(&value);
         }
         if app == GLOBAL {
             crate::log::info1(&format!("Migrating deprecated global {var} to {plugin} {property} property. Use 'dokku {plugin}:set --global {property} <value>' to manage this going forward."));

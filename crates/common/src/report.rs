@@ -256,10 +256,75 @@ pub fn report_one(
 /// then report on the app, on `--global`, or on every app (warning when there is none).
 pub fn run(plugin: &str, args: &[String], reporter: &dyn Reporter) -> Result<()> {
     let parsed = parse_args(plugin, args)?;
-    let target = parsed.target().to_string();
-    let info_flag = parsed.info_flag.as_deref();
+    report_target(
+        reporter,
+        parsed.target(),
+        &parsed.format,
+        parsed.info_flag.as_deref(),
+    )
+}
+
+/// The `--format` flag set of upstream's Go `:report` subcommands.
+const FORMAT_FLAG: &[crate::pflag::Flag] = &[crate::pflag::Flag {
+    name: "format",
+    kind: crate::pflag::Kind::Str("stdout"),
+    usage: "format: [ stdout | json ]",
+}];
+
+/// `<plugin>:report` exactly as upstream's Go subcommands run it: `ParseReportArgs` picks out
+/// `--global`, `--format X` and the info flags; more than one info flag ends the command
+/// silently with status 0 (upstream drops that error); the rest goes through a pflag set
+/// holding only `--format`, so a stray `-x` prints its usage and exits 2.
+pub fn run_subcommand(plugin: &str, args: &[String], reporter: &dyn Reporter) -> Result<()> {
+    let mut os_args = Vec::new();
+    let mut info_flags = Vec::new();
+    let mut global = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "--format" {
+            os_args.push(arg.clone());
+            // Upstream indexes past the end here and panics; pflag then reports the
+            // missing value instead.
+            os_args.extend(iter.next().cloned());
+        } else if arg == "--global" {
+            global = true;
+        } else if arg.starts_with("--") {
+            info_flags.push(arg.clone());
+        } else {
+            os_args.push(arg.clone());
+        }
+    }
+    if info_flags.len() > 1 {
+        return Ok(());
+    }
+    let name = format!("{plugin}:report");
+    let set = crate::pflag::FlagSet {
+        name: &name,
+        flags: FORMAT_FLAG,
+    };
+    let parsed = set.parse(&os_args)?;
+    let target = if global {
+        crate::property::GLOBAL
+    } else {
+        parsed.arg(0)
+    };
+    report_target(
+        reporter,
+        target,
+        parsed.string("format"),
+        info_flags.first().map(String::as_str),
+    )
+}
+
+/// Report on `target`, or on every app when it is empty.
+fn report_target(
+    reporter: &dyn Reporter,
+    target: &str,
+    format: &str,
+    info_flag: Option<&str>,
+) -> Result<()> {
     if !target.is_empty() {
-        return report_one(reporter, &target, &parsed.format, info_flag);
+        return report_one(reporter, target, format, info_flag);
     }
     let apps = match crate::app::dokku_apps() {
         Ok(apps) => apps,
@@ -270,7 +335,7 @@ pub fn run(plugin: &str, args: &[String], reporter: &dyn Reporter) -> Result<()>
         Err(e) => return Err(e),
     };
     for app in apps {
-        report_one(reporter, &app, &parsed.format, info_flag)?;
+        report_one(reporter, &app, format, info_flag)?;
     }
     Ok(())
 }

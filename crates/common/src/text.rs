@@ -12,13 +12,15 @@ pub fn columnize<S: AsRef<str>>(lines: &[S], delim: &str, prefix: &str) -> Strin
         .iter()
         .map(|l| l.as_ref().split(delim).map(str::trim).collect())
         .collect();
+    // Widths count characters, as Go's runeLen does (`{:<w$}` pads by characters too).
     let mut widths: Vec<usize> = Vec::new();
     for row in &rows {
         for (i, field) in row.iter().enumerate() {
+            let len = field.chars().count();
             if widths.len() <= i {
-                widths.push(field.len());
-            } else if widths[i] < field.len() {
-                widths[i] = field.len();
+                widths.push(len);
+            } else if widths[i] < len {
+                widths[i] = len;
             }
         }
     }
@@ -102,6 +104,72 @@ pub fn push_go_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `s` quoted as Go's `strconv.Quote` does: `"`, `\\` and non-printable characters escaped
+/// (`\n`, `\x7f`, `\u00a0`, …), printable Unicode kept as is.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        push_go_quoted_char(&mut out, c, '"');
+    }
+    out.push('"');
+    out
+}
+
+/// A character quoted as Go's `strconv.QuoteRune` (`%q` of a rune) does: `'x'`, `'\''`.
+pub fn go_quote_rune(c: char) -> String {
+    let mut out = String::from("'");
+    push_go_quoted_char(&mut out, c, '\'');
+    out.push('\'');
+    out
+}
+
+fn push_go_quoted_char(out: &mut String, c: char, quote: char) {
+    match c {
+        '\\' => out.push_str("\\\\"),
+        c if c == quote => {
+            out.push('\\');
+            out.push(c);
+        }
+        c if go_is_print(c) => out.push(c),
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{b}' => out.push_str("\\v"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c if (c as u32) < 0x10000 => {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\U{:08x}", c as u32);
+        }
+    }
+}
+
+/// An approximation of Go's `unicode.IsPrint` without the Unicode category tables: ASCII
+/// space counts, other whitespace, controls, common format characters, private-use and
+/// non-characters do not.
+fn go_is_print(c: char) -> bool {
+    let u = c as u32;
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let format = matches!(u, 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
+        | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f
+        | 0xfeff | 0xfff9..=0xfffb | 0xe0001 | 0xe0020..=0xe007f);
+    let private = matches!(u, 0xe000..=0xf8ff | 0xf0000..=0x10ffff);
+    let nonchar = matches!(u, 0xfdd0..=0xfdef) || (u & 0xfffe) == 0xfffe;
+    !(format || private || nonchar)
+}
+
 /// A flat string map as Go's `json.Marshal(map[string]string)` prints it: keys sorted
 /// bytewise, compact, HTML-safe escapes.
 pub fn go_json_object(map: &BTreeMap<String, String>) -> String {
@@ -136,6 +204,22 @@ mod tests {
         );
         assert_eq!(columnize(&["a,b,c", "dd,e"], ",", ""), "a   b  c\ndd  e");
         assert_eq!(columnize::<&str>(&[], ",", "  "), "");
+    }
+
+    #[test]
+    fn quoting_like_go() {
+        assert_eq!(go_quote("http:80"), "\"http:80\"");
+        assert_eq!(go_quote(""), "\"\"");
+        assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(go_quote("\t\n\u{1}\u{7f}é\u{a0}\u{10ffff}"), "\"\\t\\n\\x01\\x7fé\\u00a0\\U0010ffff\"");
+        assert_eq!(go_quote_rune('x'), "'x'");
+        assert_eq!(go_quote_rune('\''), "'\\''");
+        assert_eq!(go_quote_rune('"'), "'\"'");
+    }
+
+    #[test]
+    fn columnize_counts_characters() {
+        assert_eq!(columnize(&["é:1", "ab:2"], ":", ""), "é   1\nab  2");
     }
 
     #[test]

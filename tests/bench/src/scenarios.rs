@@ -131,6 +131,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
             cases.push(with_env(Case::new("dokku unknown command", &[&dokku, "no-such-command"])));
             cases.push(with_env(Case::new("dokku help", &[&dokku, "help"])));
             cases.push(with_env(Case::new("dokku plugin:list", &[&dokku, "plugin:list"])));
+            // What every bash plugin pays: a hook that sources the bash API, against a bare one.
+            let bare = work.join("bare-hook");
+            let sourcing = work.join("sourcing-hook");
+            write_exec(&bare, "#!/usr/bin/env bash\nset -eo pipefail\n:\n")?;
+            let functions = dk.join("lib/core-plugins/available/common/functions");
+            write_exec(&sourcing, &format!("#!/usr/bin/env bash\nset -eo pipefail\nsource {}\n:\n", functions.display()))?;
+            let core = dk.join("lib/core-plugins/available").to_string_lossy().into_owned();
+            cases.push(with_env(Case::new("bash hook, bare", &[&bare.to_string_lossy()])).env("PLUGIN_CORE_AVAILABLE_PATH", &core));
+            cases.push(
+                with_env(Case::new("bash hook sourcing functions", &[&sourcing.to_string_lossy()])).env("PLUGIN_CORE_AVAILABLE_PATH", &core),
+            );
         }
 
         run_interleaved(&mut cases, rounds, 3)?;
@@ -169,6 +180,7 @@ fn report(cases: &[Case], rounds: usize) {
     target("plugn list, 50 plugins / one /bin/true spawn", ratio("plugn list (50)", "/bin/true"), 5.0);
     target("dokku version / one /bin/true spawn", ratio("dokku version", "/bin/true"), 3.0);
     target("dokku unknown command / one /bin/true spawn", ratio("dokku unknown command", "/bin/true"), 3.0);
+    target("bash hook sourcing common/functions / bare bash hook", ratio("bash hook sourcing functions", "bash hook, bare"), 1.5);
     if let Some(r) = ratio("dokku help", "/bin/true") {
         println!("{:<52} {r:>6.2}x  (no target)", "dokku help / one /bin/true spawn");
     }

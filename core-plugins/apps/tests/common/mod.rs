@@ -1,0 +1,189 @@
+//! Helpers shared by the apps integration tests.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use dokku_rs_testkit::{Root, Run};
+
+pub const MSG_INVALID: &str = " !     App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens\n";
+pub const MSG_NO_APP: &str = " !     Please specify an app to run the command on\n";
+pub const PROMPT_WARNINGS: &str = " !     WARNING: Potentially Destructive Action\n !     This command will destroy app web.\n !     To proceed, type \"web\"\n";
+pub const DESTROY_OUT: &str = "-----> Destroying web (including all add-ons)\n-----> Cleaning up...\n-----> Retiring old containers and images\n";
+
+/// Every path under the root (the log directory aside), with file contents, so that a
+/// command that must write nothing can be checked.
+pub fn snapshot(root: &Root) -> Vec<(String, Option<Vec<u8>>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Option<Vec<u8>>)>) {
+        let mut entries: Vec<_> = fs::read_dir(dir).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if rel == "log" {
+                continue;
+            }
+            let meta = fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                out.push((rel, None));
+                walk(base, &path, out);
+            } else if meta.is_file() {
+                out.push((rel, Some(fs::read(&path).unwrap())));
+            } else {
+                out.push((rel, None));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root.dir, &root.dir, &mut out);
+    out
+}
+
+pub fn read(path: impl AsRef<Path>) -> String {
+    fs::read_to_string(path.as_ref())
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.as_ref().display()))
+}
+
+pub fn prop(root: &Root, plugin: &str, app: &str, key: &str) -> PathBuf {
+    root.lib().join("config").join(plugin).join(app).join(key)
+}
+
+pub fn data_dir(root: &Root, plugin: &str, app: &str) -> PathBuf {
+    root.lib().join("data").join(plugin).join(app)
+}
+
+pub fn created_at(root: &Root, app: &str) -> String {
+    read(prop(root, "apps", app, "created-at"))
+}
+
+/// `dokku <args>` with extra environment.
+pub fn dokku_env(root: &Root, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = root.command(root.bin("dokku"));
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run::from(cmd.output().expect("run dokku"))
+}
+
+/// `plugn trigger <args>` with the environment the dokku entry point gives its plugins.
+pub fn trigger(root: &Root, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = root.command(root.bin("plugn"));
+    let lib = root.lib();
+    cmd.env("PLUGIN_PATH", lib.join("plugins"))
+        .env("DOKKU_LIB_ROOT", &lib)
+        .env(
+            "PLUGIN_CORE_AVAILABLE_PATH",
+            lib.join("core-plugins/available"),
+        )
+        .env("PLUGIN_AVAILABLE_PATH", lib.join("plugins/available"))
+        .env("PLUGIN_ENABLED_PATH", lib.join("plugins/enabled"))
+        .env("DOKKU_NOT_IMPLEMENTED_EXIT", "10")
+        .arg("trigger")
+        .args(args)
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run::from(cmd.output().expect("run plugn"))
+}
+
+/// Hooks the recorder plugin implements: everything the apps plugin fires.
+pub const RECORDED: &[&str] = &[
+    "deployed-app-image-tag",
+    "git-has-code",
+    "post-app-clone",
+    "post-app-clone-setup",
+    "post-app-rename",
+    "post-app-rename-setup",
+    "post-create",
+    "post-delete",
+    "pre-delete",
+    "scheduler-detect",
+    "scheduler-post-delete",
+    "scheduler-retire",
+    "scheduler-stop",
+];
+
+/// A community plugin that logs every call of the hooks above (with the environment that
+/// matters to them) and can be told to print something or to fail.
+pub struct Recorder {
+    pub log: PathBuf,
+    pub control: PathBuf,
+}
+
+impl Recorder {
+    pub fn install(root: &Root) -> Recorder {
+        let log = root.dir.join("recorder.log");
+        let control = root.dir.join("recorder");
+        fs::create_dir_all(&control).unwrap();
+        let script = format!(
+            r#"#!/usr/bin/env bash
+hook="$(basename "$0")"
+line="$hook $*"
+case "$hook" in
+  post-app-clone|post-app-rename) line="$line SKIP_REBUILD=${{SKIP_REBUILD:-}}" ;;
+  pre-delete|post-delete|scheduler-stop) line="$line FORCE=${{DOKKU_APPS_FORCE_DELETE:-}}" ;;
+esac
+echo "$line" >>"{log}"
+if [[ -f "{control}/out-$hook" ]]; then cat "{control}/out-$hook"; fi
+if [[ -f "{control}/fail-$hook" ]]; then exit 3; fi
+exit 0
+"#,
+            log = log.display(),
+            control = control.display()
+        );
+        root.write_exec(
+            "lib/plugins/available/zz-recorder/plugin.toml",
+            "[plugin]\ndescription = \"records triggers\"\nversion = \"0.1.0\"\n[plugin.config]\n",
+        );
+        for hook in RECORDED {
+            root.write_exec(
+                &format!("lib/plugins/available/zz-recorder/{hook}"),
+                &script,
+            );
+        }
+        root.plugn(&["enable", "zz-recorder"]).ok();
+        Recorder { log, control }
+    }
+
+    /// The calls so far, then forget them.
+    pub fn take(&self) -> Vec<String> {
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        let _ = fs::remove_file(&self.log);
+        text.lines().map(str::to_string).collect()
+    }
+
+    /// Make `hook` print `text` on stdout.
+    pub fn output(&self, hook: &str, text: &str) {
+        fs::write(self.control.join(format!("out-{hook}")), text).unwrap();
+    }
+
+    /// Make `hook` exit 3.
+    pub fn fail(&self, hook: &str) {
+        fs::write(self.control.join(format!("fail-{hook}")), "").unwrap();
+    }
+}
+
+/// Install the bash `statekeeper` fixture plugin shipped with these tests.
+pub fn install_statekeeper(root: &Root) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/statekeeper");
+    for entry in fs::read_dir(&src).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        root.write_exec(
+            &format!("lib/plugins/available/statekeeper/{name}"),
+            &read(entry.path()),
+        );
+    }
+    root.plugn(&["enable", "statekeeper"]).ok();
+}
+
+pub fn lines(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}

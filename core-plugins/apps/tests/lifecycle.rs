@@ -1,0 +1,372 @@
+//! The triggers the apps plugin fires (order, arguments, environment), the triggers it
+//! implements, and a bash community plugin whose state must follow every app through
+//! create, clone, rename and destroy.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+use dokku_rs_testkit::Root;
+
+fn destroy_calls(
+    app: &str,
+    tag: &str,
+    scheduler: &str,
+    force: &str,
+    detect: &[&str],
+) -> Vec<String> {
+    let mut v = vec![
+        format!("deployed-app-image-tag {app}"),
+        format!("pre-delete {app} {tag} FORCE={force}"),
+    ];
+    v.extend(detect.iter().map(|d| format!("scheduler-detect {d}")));
+    v.extend([
+        format!("scheduler-stop {scheduler} {app} true FORCE={force}"),
+        format!("scheduler-post-delete {scheduler} {app} {tag}"),
+        format!("post-delete {app} {tag} FORCE={force}"),
+        format!("scheduler-retire {scheduler} {app}"),
+    ]);
+    v
+}
+
+#[test]
+fn fired_triggers_in_upstream_order() {
+    let root = Root::new();
+    let rec = Recorder::install(&root);
+
+    root.dokku(&["apps:create", "web"])
+        .ok()
+        .stdout("-----> Creating web...\n");
+    assert_eq!(rec.take(), lines(&["post-create web"]));
+
+    root.dokku(&["apps:clone", "web", "api"]).ok();
+    assert_eq!(
+        rec.take(),
+        lines(&[
+            "post-create api",
+            "post-app-clone-setup web api",
+            "git-has-code api",
+            "post-app-clone web api SKIP_REBUILD=",
+        ])
+    );
+    root.dokku(&["apps:clone", "--skip-deploy", "web", "api2"])
+        .ok();
+    assert_eq!(rec.take()[3], "post-app-clone web api2 SKIP_REBUILD=true");
+    // No code to deploy: no rebuild either.
+    rec.fail("git-has-code");
+    root.dokku(&["apps:clone", "web", "api3"]).ok();
+    assert_eq!(rec.take()[3], "post-app-clone web api3 SKIP_REBUILD=true");
+    fs::remove_file(rec.control.join("fail-git-has-code")).unwrap();
+
+    root.dokku(&["apps:rename", "api", "worker"]).ok();
+    let mut expected = lines(&["post-create worker", "post-app-rename-setup api worker"]);
+    expected.extend(destroy_calls(
+        "api",
+        "latest",
+        "docker-local",
+        "1",
+        &["api", "--global"],
+    ));
+    expected.extend(lines(&[
+        "git-has-code worker",
+        "post-app-rename api worker SKIP_REBUILD=",
+    ]));
+    assert_eq!(rec.take(), expected);
+    root.dokku(&["apps:rename", "--skip-deploy", "worker", "w2"])
+        .ok();
+    assert_eq!(
+        rec.take().last().unwrap(),
+        "post-app-rename worker w2 SKIP_REBUILD=true"
+    );
+
+    // Confirmed interactively: not forced.
+    root.dokku_stdin(&["apps:destroy", "api2"], b"api2\n").ok();
+    assert_eq!(
+        rec.take(),
+        destroy_calls("api2", "latest", "docker-local", "", &["api2", "--global"])
+    );
+    root.dokku(&["apps:destroy", "api3", "--force"]).ok();
+    assert_eq!(
+        rec.take(),
+        destroy_calls("api3", "latest", "docker-local", "1", &["api3", "--global"])
+    );
+}
+
+#[test]
+fn destroy_uses_the_deployed_tag_and_the_scheduler() {
+    let root = Root::new();
+    let rec = Recorder::install(&root);
+    root.dokku(&["apps:create", "web"]).ok();
+    rec.take();
+    rec.output("deployed-app-image-tag", "  v7\n");
+    rec.output("scheduler-detect", "k3s\n");
+    root.dokku(&["apps:destroy", "web", "--force"])
+        .ok()
+        .stdout(DESTROY_OUT);
+    assert_eq!(rec.take(), destroy_calls("web", "v7", "k3s", "1", &["web"]));
+
+    // A failing tag lookup gives an empty tag, as upstream.
+    root.dokku(&["apps:create", "web"]).ok();
+    rec.take();
+    fs::remove_file(rec.control.join("out-scheduler-detect")).unwrap();
+    rec.fail("deployed-app-image-tag");
+    root.dokku(&["apps:destroy", "web", "--force"]).ok();
+    let calls = rec.take();
+    assert_eq!(calls[1], "pre-delete web  FORCE=1");
+    assert_eq!(calls[6], "post-delete web  FORCE=1");
+}
+
+#[test]
+fn a_failing_hook_stops_the_command() {
+    let root = Root::new();
+    let rec = Recorder::install(&root);
+    root.dokku(&["apps:create", "web"]).ok();
+    rec.take();
+
+    rec.fail("pre-delete");
+    rec.output("pre-delete", "cannot delete yet\n");
+    root.dokku(&["apps:destroy", "web", "--force"])
+        .code(1)
+        .stdout("-----> Destroying web (including all add-ons)\ncannot delete yet\n");
+    assert_eq!(rec.take().len(), 2, "nothing after pre-delete");
+    assert!(root.home().join("web").is_dir());
+    assert!(prop(&root, "apps", "web", "created-at").exists());
+    fs::remove_file(rec.control.join("fail-pre-delete")).unwrap();
+
+    // post-create fails: the app exists (as upstream), the command failed.
+    rec.fail("post-create");
+    root.dokku(&["apps:create", "api"])
+        .code(1)
+        .stdout("-----> Creating api...\n");
+    assert!(root.home().join("api").is_dir());
+    root.dokku(&["apps:clone", "web", "api2"])
+        .code(1)
+        .stdout("-----> Cloning web to api2\n-----> Creating api2...\n");
+    assert_eq!(
+        rec.take().last().unwrap(),
+        "post-create api2",
+        "clone stops after post-create"
+    );
+}
+
+#[test]
+fn implemented_triggers() {
+    let root = Root::new();
+    trigger(&root, &["app-create", "web"], &[])
+        .ok()
+        .stdout("-----> Creating web...\n");
+    assert!(root.home().join("web").is_dir());
+    trigger(&root, &["app-exists", "web"], &[])
+        .ok()
+        .stdout("")
+        .stderr("");
+    trigger(&root, &["app-exists", "api"], &[])
+        .code(20)
+        .stderr(" !     App api does not exist\n");
+    trigger(&root, &["app-exists", "../web"], &[])
+        .code(1)
+        .stderr(MSG_INVALID);
+
+    trigger(
+        &root,
+        &[
+            "deploy-source-set",
+            "web",
+            "git-sync",
+            "https://example.com/r.git#main",
+        ],
+        &[],
+    )
+    .ok()
+    .stdout("");
+    assert_eq!(
+        read(prop(&root, "apps", "web", "deploy-source")),
+        "git-sync"
+    );
+    assert_eq!(
+        read(prop(&root, "apps", "web", "deploy-source-metadata")),
+        "https://example.com/r.git#main"
+    );
+    trigger(&root, &["deploy-source-set", "../web", "x", "y"], &[])
+        .code(1)
+        .stderr(MSG_INVALID);
+
+    let report = trigger(&root, &["report", "web"], &[]);
+    report.ok();
+    assert!(report.stdout.starts_with("=====> web app information\n"));
+    assert!(report
+        .stdout
+        .contains("\n       App deploy source:               git-sync\n"));
+
+    // app-destroy asks like apps:destroy unless forced.
+    trigger(&root, &["app-destroy", "web"], &[])
+        .code(1)
+        .stdout("> ")
+        .stderr(&format!("{PROMPT_WARNINGS} !     EOF\n"));
+    assert!(root.home().join("web").is_dir());
+    trigger(
+        &root,
+        &["app-destroy", "web"],
+        &[("DOKKU_APPS_FORCE_DELETE", "1")],
+    )
+    .ok()
+    .stdout(DESTROY_OUT);
+    assert!(!root.home().join("web").exists());
+    trigger(
+        &root,
+        &["app-destroy", "../x"],
+        &[("DOKKU_APPS_FORCE_DELETE", "1")],
+    )
+    .code(1)
+    .stderr(MSG_INVALID);
+
+    // The data-directory triggers refuse names that are not app names.
+    for hook in ["post-create", "post-delete"] {
+        trigger(&root, &[hook, ".."], &[])
+            .code(1)
+            .stderr(MSG_INVALID);
+    }
+    trigger(&root, &["post-app-rename-setup", "a", "../b"], &[])
+        .code(1)
+        .stderr(MSG_INVALID);
+}
+
+#[test]
+fn maybe_create() {
+    let root = Root::new();
+    let rec = Recorder::install(&root);
+    // A new app is created silently; an existing one is left alone.
+    trigger(&root, &["app-maybe-create", "web"], &[])
+        .ok()
+        .stdout("")
+        .stderr("");
+    assert!(root.home().join("web").is_dir());
+    assert_eq!(rec.take(), lines(&["post-create web"]));
+    let ts = created_at(&root, "web");
+    trigger(&root, &["app-maybe-create", "web"], &[])
+        .ok()
+        .stdout("");
+    assert!(rec.take().is_empty());
+    assert_eq!(created_at(&root, "web"), ts);
+
+    // When creation fails, what it printed is shown after all.
+    rec.fail("post-create");
+    rec.output("post-create", "hook output\n");
+    trigger(&root, &["app-maybe-create", "api"], &[])
+        .code(1)
+        .stdout("-----> Creating api...\nhook output\n");
+    fs::remove_file(rec.control.join("fail-post-create")).unwrap();
+    fs::remove_file(rec.control.join("out-post-create")).unwrap();
+    trigger(&root, &["app-maybe-create", "Bad"], &[])
+        .code(1)
+        .stdout("")
+        .stderr(MSG_INVALID);
+
+    root.dokku(&["apps:set", "--global", "disable-autocreation", "true"])
+        .ok();
+    trigger(&root, &["app-maybe-create", "new"], &[])
+        .code(1)
+        .stdout("")
+        .stderr(" !     App auto-creation disabled.\n !     Re-enable app auto-creation or create an app with 'dokku apps:create new'\n");
+    assert!(!root.home().join("new").exists());
+    trigger(&root, &["app-maybe-create", "web"], &[]).ok();
+}
+
+#[test]
+fn install_trigger_backfills_created_at() {
+    let root = Root::new();
+    fs::create_dir(root.home().join("legacy")).unwrap();
+    let mtime = fs::metadata(root.home().join("legacy"))
+        .unwrap()
+        .modified()
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    root.dokku(&["apps:create", "web"]).ok();
+    fs::write(prop(&root, "apps", "web", "created-at"), "12345").unwrap();
+    fs::remove_dir_all(data_dir(&root, "apps", "web")).unwrap();
+
+    // Only this plugin's install hook: other plugins' installs are theirs to test.
+    let hook = root.lib().join("core-plugins/available/apps/install");
+    let mut cmd = root.command(&hook);
+    cmd.env("DOKKU_LIB_ROOT", root.lib())
+        .env("PLUGIN_PATH", root.lib().join("plugins"));
+    let run = dokku_rs_testkit::Run::from(cmd.output().unwrap());
+    run.ok();
+    assert_eq!(created_at(&root, "legacy"), mtime.to_string());
+    assert_eq!(created_at(&root, "web"), "12345");
+    assert!(data_dir(&root, "apps", "legacy").is_dir());
+    assert!(data_dir(&root, "apps", "web").is_dir());
+    assert!(root.lib().join("config/apps").is_dir());
+}
+
+/// The bash fixture's state for an app: its properties and its data file.
+fn state(root: &Root, app: &str) -> Option<(String, String, String)> {
+    let origin = prop(root, "statekeeper", app, "origin");
+    if !origin.exists() {
+        assert!(!root.lib().join("config/statekeeper").join(app).exists());
+        assert!(!data_dir(root, "statekeeper", app).exists());
+        return None;
+    }
+    Some((
+        read(origin),
+        read(prop(root, "statekeeper", app, "history")),
+        read(data_dir(root, "statekeeper", app).join("marker")),
+    ))
+}
+
+fn st(origin: &str, history: &str, marker: &str) -> Option<(String, String, String)> {
+    Some((origin.into(), history.into(), marker.into()))
+}
+
+#[test]
+fn community_plugin_state_follows_the_app() {
+    let root = Root::new();
+    install_statekeeper(&root);
+
+    root.dokku(&["apps:create", "web"])
+        .ok()
+        .stdout("-----> Creating web...\n")
+        .stderr("");
+    assert_eq!(state(&root, "web"), st("web", "created:web\n", "web\n"));
+
+    root.dokku(&["apps:clone", "web", "api"]).ok().stderr("");
+    assert_eq!(state(&root, "web"), st("web", "created:web\n", "web\n"));
+    assert_eq!(
+        state(&root, "api"),
+        st("web", "created:web\ncloned-from:web\n", "web\n")
+    );
+
+    root.dokku(&["apps:rename", "api", "worker"])
+        .ok()
+        .stderr("");
+    assert_eq!(state(&root, "api"), None);
+    assert_eq!(
+        state(&root, "worker"),
+        st(
+            "web",
+            "created:web\ncloned-from:web\nrenamed-from:api\n",
+            "web\n"
+        )
+    );
+
+    root.dokku(&["apps:destroy", "worker", "--force"])
+        .ok()
+        .stderr("");
+    assert_eq!(state(&root, "worker"), None);
+    assert_eq!(state(&root, "web"), st("web", "created:web\n", "web\n"));
+
+    // Hostile names never reach the plugin.
+    root.dokku(&["apps:create", "../web"]).code(1);
+    root.dokku(&["apps:rename", "web", "../x"]).code(1);
+    assert_eq!(state(&root, "web"), st("web", "created:web\n", "web\n"));
+
+    root.dokku(&["apps:destroy", "web", "--force"]).ok();
+    assert_eq!(state(&root, "web"), None);
+    let left: Vec<_> = fs::read_dir(root.lib().join("config/statekeeper"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
