@@ -149,7 +149,7 @@ fn nothing_logged_while_off() {
         .ok()
         .stdout("")
         .stderr(" !     Events logger disabled\n");
-    env.dokku(&["fire", "app-create", "web"]).ok().stdout("");
+    env.dokku(&["fire", "pre-receive-app", "web"]).ok().stdout("");
     assert!(!env.logfile().exists());
     assert_eq!(env.logger_calls(), "");
 }
@@ -196,11 +196,11 @@ fn on_logs_triggers_and_off_stops() {
 
     // A trigger call is logged once, after the syslog-style prefix, and sent to logger.
     // user-auth is only implemented by the events plugin: the entry point does not fire it.
-    env.dokku(&["fire", "app-create", "web app", "x"])
+    env.dokku(&["fire", "pre-receive-app", "web app", "x"])
         .ok()
         .stdout("")
         .stderr("");
-    let msg = format!("INVOKED: app-create( web app x ) {SUFFIX_ENV}");
+    let msg = format!("INVOKED: pre-receive-app( web app x ) {SUFFIX_ENV}");
     assert_eq!(messages(&env.log_text()), vec![msg.clone()]);
     assert_eq!(env.logger_calls(), format!("-t|dokku-event|-i|--|{msg}|\n"));
     let mode = std::fs::metadata(env.logfile())
@@ -212,12 +212,12 @@ fn on_logs_triggers_and_off_stops() {
 
     // No arguments; control characters are escaped as rsyslog does.
     env.dokku(&["fire", "post-stop"]).ok();
-    env.dokku(&["fire", "post-create", "a\nb"]).ok();
+    env.dokku(&["fire", "pre-deploy", "a\nb"]).ok();
     assert_eq!(
         messages(&env.log_text())[1..],
         [
             format!("INVOKED: post-stop(  ) {SUFFIX_ENV}"),
-            format!("INVOKED: post-create( a#012b ) {SUFFIX_ENV}"),
+            format!("INVOKED: pre-deploy( a#012b ) {SUFFIX_ENV}"),
         ]
     );
     // A trigger that is not logged upstream is not logged here either.
@@ -238,7 +238,7 @@ fn on_logs_triggers_and_off_stops() {
     assert!(hook_links(&env.plugin_dir()).is_empty());
     assert!(env.plugin_dir().join("events").is_file());
     assert!(env.plugin_dir().join("install").exists());
-    env.dokku(&["fire", "app-create", "web"]).ok();
+    env.dokku(&["fire", "pre-receive-app", "web"]).ok();
     assert_eq!(messages(&env.log_text()).len(), 3);
     env.dokku(&["events:list"])
         .ok()
@@ -257,12 +257,12 @@ fn upstream_rsyslog_filter_gets_the_file() {
     )
     .unwrap();
     env.dokku(&["events:on"]).ok();
-    env.dokku(&["fire", "app-destroy", "web"]).ok();
+    env.dokku(&["fire", "pre-deploy", "web"]).ok();
     // rsyslog writes the file from the logger message: no second copy from the hook.
     assert!(!env.logfile().exists());
     assert_eq!(
         env.logger_calls(),
-        format!("-t|dokku-event|-i|--|INVOKED: app-destroy( web ) {SUFFIX_ENV}|\n")
+        format!("-t|dokku-event|-i|--|INVOKED: pre-deploy( web ) {SUFFIX_ENV}|\n")
     );
 }
 
