@@ -213,22 +213,12 @@ fn report_variants_and_failures() {
 fn report_fires_the_report_trigger() {
     let root = Root::new();
     report_stubs(&root);
+    // Named to sort after every core plugin, so its section comes last.
     fixture(
         &root,
-        "rep",
-        &[(
-            "report",
-            "echo \"=====> $1 rep information\"\n[[ \"$1\" != bad ]] || exit 3",
-        )],
+        "zz-rep",
+        &[("report", "echo \"=====> $1 rep information\"")],
     );
-    dokku(&root, &["report", "web"])
-        .ok()
-        .stdout(&format!("{REPORT_HEAD}=====> web rep information\n"));
-    // No app check of its own: the plugins' reports decide.
-    dokku(&root, &["report", "bad"])
-        .code(3)
-        .stdout(&format!("{REPORT_HEAD}=====> bad rep information\n"));
-
     // --all without any app: the message, and still success.
     dokku(&root, &["report", "--all"])
         .ok()
@@ -238,10 +228,25 @@ fn report_fires_the_report_trigger() {
             report_stderr(&root)
         ));
 
-    fixture(&root, "lister", &[("app-list", "echo api\necho web")]);
-    dokku(&root, &["report", "--all"]).ok().stdout(&format!(
-        "{REPORT_HEAD}=====> api rep information\n=====> web rep information\n"
-    ));
+    root.dokku(&["apps:create", "web"]).ok();
+    let web = dokku(&root, &["report", "web"]);
+    web.ok();
+    assert!(web.stdout.starts_with(REPORT_HEAD), "{}", web.stdout);
+    assert!(web.stdout.contains("=====> web app information\n"), "{}", web.stdout);
+    assert!(web.stdout.ends_with("=====> web rep information\n"), "{}", web.stdout);
+
+    // No app check of its own: the plugins' reports decide, and the first failure ends it.
+    let bad = dokku(&root, &["report", "bad"]);
+    assert_ne!(bad.code, 0, "{bad:?}");
+    assert!(bad.stdout.starts_with(REPORT_HEAD) && !bad.stdout.contains("rep information"), "{bad:?}");
+
+    // --all reports every app the app-list trigger names, in its order.
+    root.dokku(&["apps:create", "api"]).ok();
+    let all = dokku(&root, &["report", "--all"]);
+    all.ok();
+    let api_at = all.stdout.find("=====> api rep information").expect("api section");
+    let web_at = all.stdout.find("=====> web rep information").expect("web section");
+    assert!(api_at < web_at, "{}", all.stdout);
 }
 
 #[test]
@@ -258,26 +263,18 @@ fn url_and_urls() {
         .code(20)
         .stderr(" !     App  does not exist\n");
 
-    std::fs::create_dir_all(root.home().join("web")).unwrap();
-    // Nothing implements domains-urls: nothing to print.
-    dokku(&root, &["url", "web"]).ok().stdout("").stderr("");
-    fixture(
-        &root,
-        "dom",
-        &[(
-            "domains-urls",
-            "if [[ $2 == url ]]; then echo \"http://$1.example.com\"; else echo \"http://$1.example.com\"; echo \"https://$1.example.com\"; fi",
-        )],
-    );
+    // The domains plugin answers domains-urls for a real app.
+    std::fs::write(root.home().join("VHOST"), "example.com\n").unwrap();
+    root.dokku(&["apps:create", "web"]).ok();
     dokku(&root, &["url", "web"])
         .ok()
         .stdout("http://web.example.com\n");
     dokku(&root, &["urls", "web"])
         .ok()
-        .stdout("http://web.example.com\nhttps://web.example.com\n");
+        .stdout("http://web.example.com\n");
     dokku(&root, &["--app", "web", "urls"])
         .ok()
-        .stdout("http://web.example.com\nhttps://web.example.com\n");
+        .stdout("http://web.example.com\n");
 }
 
 #[test]

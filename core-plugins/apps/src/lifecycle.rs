@@ -4,30 +4,14 @@
 //! directory, `created-at`). It is not held while other plugins' triggers run: their hooks
 //! may call `dokku` on the same app, and would wait forever for a lock held by their caller.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dokku_common::property::{Store, GLOBAL};
 use dokku_common::trigger::Trigger;
 use dokku_common::{app, confirm, env, fs as dfs, lock, log, scheduler, Error, Paths, Result};
 
-/// Go's trigger calls give hooks the terminal's stdin only when stdout is a terminal.
-fn hook_stdin(t: Trigger) -> Trigger {
-    if std::io::stdout().is_terminal() {
-        t
-    } else {
-        t.stdin_null()
-    }
-}
-
-/// Fire `hook` with its output streamed. Any failure ends the command with status 1, as
-/// upstream's `CallPlugnTrigger` error does; the hook has already printed its reasons.
-pub fn fire(hook: &str, args: &[&str]) -> Result<()> {
-    match hook_stdin(Trigger::new(hook).args(args)).status()? {
-        0 => Ok(()),
-        _ => Err(Error::silent(1)),
-    }
-}
+pub use dokku_common::trigger::fire;
 
 /// Where `create` sends its stdout: straight through, or into a buffer that is printed only
 /// if creation fails (upstream's `SuppressOutput` in `app-maybe-create`).
@@ -52,7 +36,7 @@ impl Sink {
         match self {
             Sink::Stream => fire(hook, args),
             Sink::Capture(buf) => {
-                let out = hook_stdin(Trigger::new(hook).args(args)).output()?;
+                let out = Trigger::new(hook).args(args).go_stdin().output()?;
                 buf.extend_from_slice(&out.stdout);
                 match out.status {
                     0 => Ok(()),
@@ -122,7 +106,7 @@ pub fn maybe_create(name: &str) -> Result<()> {
 /// The deployed image tag from `deployed-app-image-tag`, `latest` when nothing answers and
 /// empty when the trigger fails (Go's `GetRunningImageTag(app, "")`).
 fn running_image_tag(name: &str) -> String {
-    match hook_stdin(Trigger::new("deployed-app-image-tag").arg(name)).output() {
+    match Trigger::new("deployed-app-image-tag").arg(name).go_stdin().output() {
         Ok(out) if out.status == 0 => {
             let tag = out.trimmed();
             if tag.is_empty() {

@@ -4,7 +4,7 @@
 use std::time::UNIX_EPOCH;
 
 use dokku_common::args::nth;
-use dokku_common::property::{Migration, Store};
+use dokku_common::property::{self, Migration, Store};
 use dokku_common::{app, data, lock, report, Error, Paths, Result};
 
 use crate::lifecycle::{self, Sink};
@@ -80,33 +80,23 @@ pub fn install(_args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Both names of a clone/rename trigger, validated.
-fn pair(args: &[String]) -> Result<(&str, &str)> {
-    let (old, new) = (nth(args, 0), nth(args, 1));
-    app::check_name(old)?;
-    app::check_name(new)?;
-    Ok((old, new))
-}
-
 /// `post-app-clone-setup <old> <new>`: copy the apps properties and data directory.
 pub fn post_app_clone_setup(args: &[String]) -> Result<()> {
-    let (old, new) = pair(args)?;
-    Store::from_env().clone_app("apps", old, new)?;
+    property::clone_setup_trigger("apps", args)?;
+    let (old, new) = property::app_pair(args)?;
     data::clone_app("apps", old, new)
 }
 
 /// `post-app-rename <old> <new>`: move what is left of the old data directory.
 pub fn post_app_rename(args: &[String]) -> Result<()> {
-    let (old, new) = pair(args)?;
+    let (old, new) = property::app_pair(args)?;
     data::migrate_app("apps", old, new)
 }
 
 /// `post-app-rename-setup <old> <new>`: move the properties, copy the data directory.
 pub fn post_app_rename_setup(args: &[String]) -> Result<()> {
-    let (old, new) = pair(args)?;
-    let store = Store::from_env();
-    store.clone_app("apps", old, new)?;
-    store.destroy("apps", old)?;
+    property::rename_setup_trigger("apps", args)?;
+    let (old, new) = property::app_pair(args)?;
     data::clone_app("apps", old, new)
 }
 

@@ -34,7 +34,7 @@ fn now() -> u64 {
 
 #[test]
 fn help_texts() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:help"]).ok().stdout(USAGE).stderr("");
     // The bare command lists apps; any flag is an error of Go's flag package.
     root.dokku(&["apps", "-x"])
@@ -62,7 +62,7 @@ fn help_texts() {
 
 #[test]
 fn list_formats() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:list"])
         .ok()
         .stdout("=====> My Apps\n")
@@ -112,11 +112,11 @@ fn list_formats() {
 
 #[test]
 fn create_writes_the_app_and_its_properties() {
-    let root = Root::new();
+    let root = common::root();
     let before = now();
     root.dokku(&["apps:create", "web"])
         .ok()
-        .stdout("-----> Creating web...\n")
+        .stdout("-----> Creating web...\n-----> Creating new app virtual host file...\n")
         .stderr("");
     let after = now();
     assert!(root.home().join("web").is_dir());
@@ -157,7 +157,7 @@ fn create_writes_the_app_and_its_properties() {
 
 #[test]
 fn hostile_names_write_nothing() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:create", "web"]).ok();
     let before = snapshot(&root);
     let invalid: &[&[&str]] = &[
@@ -219,7 +219,7 @@ fn hostile_names_write_nothing() {
 
 #[test]
 fn exists() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:create", "web"]).ok();
     root.dokku(&["apps:exists", "web"])
         .ok()
@@ -237,7 +237,7 @@ fn exists() {
 
 #[test]
 fn deploy_lock_commands() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:create", "web"]).ok();
     let lock = data_dir(&root, "apps", "web").join(".deploy.lock");
     root.dokku(&["apps:locked", "web"])
@@ -316,7 +316,7 @@ fn report_text(
 
 #[test]
 fn report() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:report"]).ok().stdout("").stderr(NO_APPS);
     root.dokku(&["apps:create", "web"]).ok();
     root.dokku(&["apps:create", "api"]).ok();
@@ -402,7 +402,7 @@ fn report() {
 
 #[test]
 fn set_properties() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:create", "web"]).ok();
     let source = prop(&root, "apps", "web", "deploy-source");
     root.dokku(&["apps:set", "web", "deploy-source", "docker-image"])
@@ -464,7 +464,7 @@ fn set_properties() {
 
 #[test]
 fn destroy_asks_for_confirmation() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:create", "web"]).ok();
     root.dokku(&["apps:set", "web", "deploy-source", "git"])
         .ok();
@@ -514,7 +514,7 @@ fn destroy_asks_for_confirmation() {
 
 #[test]
 fn destroy_force() {
-    let root = Root::new();
+    let root = common::root();
     for (i, args) in [
         &["apps:destroy", "web", "--force"][..],
         &["apps:destroy", "--force", "web"],
@@ -532,7 +532,7 @@ fn destroy_force() {
     fs::create_dir(&elsewhere).unwrap();
     fs::write(elsewhere.join("keep"), "x").unwrap();
     root.dokku(&["apps:create", "web"]).ok();
-    fs::remove_dir(root.home().join("web")).unwrap();
+    fs::remove_dir_all(root.home().join("web")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, root.home().join("web")).unwrap();
     root.dokku(&["apps:destroy", "web", "--force"]).ok();
     assert!(fs::symlink_metadata(root.home().join("web")).is_err());
@@ -549,7 +549,7 @@ fn destroy_force() {
 
 #[test]
 fn clone_and_rename() {
-    let root = Root::new();
+    let root = common::root();
     root.dokku(&["apps:create", "web"]).ok();
     root.dokku(&["apps:set", "web", "deploy-source", "git"])
         .ok();
@@ -558,7 +558,7 @@ fn clone_and_rename() {
 
     root.dokku(&["apps:clone", "web", "api"])
         .ok()
-        .stdout("-----> Cloning web to api\n-----> Creating api...\n")
+        .stdout("-----> Cloning web to api\n-----> Creating api...\n-----> Creating new app virtual host file...\n")
         .stderr("");
     assert!(root.home().join("api").is_dir());
     // Every apps property follows, created-at included (as upstream).
@@ -589,7 +589,7 @@ fn clone_and_rename() {
 
     root.dokku(&["apps:rename", "api", "api2"])
         .ok()
-        .stdout("-----> Renaming api to api2\n-----> Creating api2...\n-----> Destroying api (including all add-ons)\n-----> Cleaning up...\n-----> Retiring old containers and images\n")
+        .stdout("-----> Renaming api to api2\n-----> Creating api2...\n-----> Creating new app virtual host file...\n-----> Destroying api (including all add-ons)\n-----> Cleaning up...\n-----> Retiring old containers and images\n")
         .stderr("");
     assert!(!root.home().join("api").exists());
     assert!(!root.lib().join("config/apps/api").exists());
@@ -618,7 +618,7 @@ fn clone_and_rename() {
 
 #[test]
 fn concurrent_creates_make_one_app() {
-    let root = Root::new();
+    let root = common::root();
     let children: Vec<_> = (0..8)
         .map(|_| {
             root.command(root.bin("dokku"))
@@ -635,7 +635,7 @@ fn concurrent_creates_make_one_app() {
         .collect();
     let created: Vec<_> = runs.iter().filter(|r| r.code == 0).collect();
     assert_eq!(created.len(), 1, "{runs:?}");
-    assert_eq!(created[0].stdout, "-----> Creating web...\n");
+    assert_eq!(created[0].stdout, "-----> Creating web...\n-----> Creating new app virtual host file...\n");
     for run in runs.iter().filter(|r| r.code != 0) {
         run.code(1)
             .stdout("")

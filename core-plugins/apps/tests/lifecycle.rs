@@ -32,12 +32,12 @@ fn destroy_calls(
 
 #[test]
 fn fired_triggers_in_upstream_order() {
-    let root = Root::new();
+    let root = common::root();
     let rec = Recorder::install(&root);
 
     root.dokku(&["apps:create", "web"])
         .ok()
-        .stdout("-----> Creating web...\n");
+        .stdout("-----> Creating web...\n-----> Creating new app virtual host file...\n");
     assert_eq!(rec.take(), lines(&["post-create web"]));
 
     root.dokku(&["apps:clone", "web", "api"]).ok();
@@ -95,7 +95,7 @@ fn fired_triggers_in_upstream_order() {
 
 #[test]
 fn destroy_uses_the_deployed_tag_and_the_scheduler() {
-    let root = Root::new();
+    let root = common::root();
     let rec = Recorder::install(&root);
     root.dokku(&["apps:create", "web"]).ok();
     rec.take();
@@ -119,7 +119,7 @@ fn destroy_uses_the_deployed_tag_and_the_scheduler() {
 
 #[test]
 fn a_failing_hook_stops_the_command() {
-    let root = Root::new();
+    let root = common::root();
     let rec = Recorder::install(&root);
     root.dokku(&["apps:create", "web"]).ok();
     rec.take();
@@ -138,11 +138,11 @@ fn a_failing_hook_stops_the_command() {
     rec.fail("post-create");
     root.dokku(&["apps:create", "api"])
         .code(1)
-        .stdout("-----> Creating api...\n");
+        .stdout("-----> Creating api...\n-----> Creating new app virtual host file...\n");
     assert!(root.home().join("api").is_dir());
     root.dokku(&["apps:clone", "web", "api2"])
         .code(1)
-        .stdout("-----> Cloning web to api2\n-----> Creating api2...\n");
+        .stdout("-----> Cloning web to api2\n-----> Creating api2...\n-----> Creating new app virtual host file...\n");
     assert_eq!(
         rec.take().last().unwrap(),
         "post-create api2",
@@ -152,10 +152,10 @@ fn a_failing_hook_stops_the_command() {
 
 #[test]
 fn implemented_triggers() {
-    let root = Root::new();
+    let root = common::root();
     trigger(&root, &["app-create", "web"], &[])
         .ok()
-        .stdout("-----> Creating web...\n");
+        .stdout("-----> Creating web...\n-----> Creating new app virtual host file...\n");
     assert!(root.home().join("web").is_dir());
     trigger(&root, &["app-exists", "web"], &[])
         .ok()
@@ -234,7 +234,7 @@ fn implemented_triggers() {
 
 #[test]
 fn maybe_create() {
-    let root = Root::new();
+    let root = common::root();
     let rec = Recorder::install(&root);
     // A new app is created silently; an existing one is left alone.
     trigger(&root, &["app-maybe-create", "web"], &[])
@@ -255,7 +255,7 @@ fn maybe_create() {
     rec.output("post-create", "hook output\n");
     trigger(&root, &["app-maybe-create", "api"], &[])
         .code(1)
-        .stdout("-----> Creating api...\nhook output\n");
+        .stdout("-----> Creating api...\n-----> Creating new app virtual host file...\nhook output\n");
     fs::remove_file(rec.control.join("fail-post-create")).unwrap();
     fs::remove_file(rec.control.join("out-post-create")).unwrap();
     trigger(&root, &["app-maybe-create", "Bad"], &[])
@@ -275,7 +275,7 @@ fn maybe_create() {
 
 #[test]
 fn install_trigger_backfills_created_at() {
-    let root = Root::new();
+    let root = common::root();
     fs::create_dir(root.home().join("legacy")).unwrap();
     let mtime = fs::metadata(root.home().join("legacy"))
         .unwrap()
@@ -323,12 +323,12 @@ fn st(origin: &str, history: &str, marker: &str) -> Option<(String, String, Stri
 
 #[test]
 fn community_plugin_state_follows_the_app() {
-    let root = Root::new();
+    let root = common::root();
     install_statekeeper(&root);
 
     root.dokku(&["apps:create", "web"])
         .ok()
-        .stdout("-----> Creating web...\n")
+        .stdout("-----> Creating web...\n-----> Creating new app virtual host file...\n")
         .stderr("");
     assert_eq!(state(&root, "web"), st("web", "created:web\n", "web\n"));
 

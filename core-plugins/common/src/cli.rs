@@ -5,8 +5,8 @@
 use std::process::{Command, Stdio};
 
 use dokku_common::args::{self, Spec};
-use dokku_common::property::{Store, GLOBAL};
-use dokku_common::{app, log, trigger, Error, Result};
+use dokku_common::property::GLOBAL;
+use dokku_common::{app, log, scheduler, trigger, Error, Result};
 
 pub fn main(argv: &[String]) -> Result<()> {
     let parsed = args::parse(
@@ -35,7 +35,7 @@ fn run(cmd: &str, rest: &[String], global: bool) -> Result<()> {
         "is-valid-app-name" => app::is_valid_app_name(arg(0)),
         "is-valid-app-name-old" => app::is_valid_app_name_old(arg(0)),
         "is-deployed" => {
-            if is_deployed(arg(0)) {
+            if scheduler::is_deployed(arg(0)) {
                 Ok(())
             } else {
                 Err(Error::new(format!("App {} not deployed", arg(0))))
@@ -43,7 +43,7 @@ fn run(cmd: &str, rest: &[String], global: bool) -> Result<()> {
         }
         "scheduler-detect" => {
             let target = if global { GLOBAL } else { arg(0) };
-            log::write_stdout(&app_scheduler(target));
+            log::write_stdout(&scheduler::app_scheduler(target));
             Ok(())
         }
         "plugn-trigger-exists" => {
@@ -75,49 +75,6 @@ fn bool_str(b: bool) -> &'static str {
     } else {
         "false"
     }
-}
-
-/// The scheduler for an app: `scheduler-detect <app>`, else `scheduler-detect --global`,
-/// else `docker-local`.
-pub fn app_scheduler(app: &str) -> String {
-    if app != GLOBAL {
-        let value = trigger::capture_lenient("scheduler-detect", &[app]);
-        if !value.is_empty() {
-            return value;
-        }
-    }
-    let global = trigger::capture_lenient("scheduler-detect", &[GLOBAL]);
-    if global.is_empty() {
-        "docker-local".to_string()
-    } else {
-        global
-    }
-}
-
-/// Go's `IsDeployed`: the cached `common/<app>/deployed` property, else ask the app's
-/// scheduler through `scheduler-is-deployed` and cache the answer. Without any implementor
-/// the app counts as not deployed and nothing is cached (plugn would report success).
-pub fn is_deployed(app: &str) -> bool {
-    let store = Store::from_env();
-    let cached = store.get_default("common", app, "deployed", "");
-    if !cached.is_empty() {
-        return cached == "true";
-    }
-    if !trigger::exists("scheduler-is-deployed") {
-        return false;
-    }
-    let scheduler = app_scheduler(app);
-    let deployed = trigger::Trigger::new("scheduler-is-deployed")
-        .arg(&scheduler)
-        .arg(app)
-        .stdin_null()
-        .output()
-        .map(|o| o.status == 0)
-        .unwrap_or(false);
-    if app::check_name(app).is_ok() {
-        let _ = store.set("common", app, "deployed", bool_str(deployed));
-    }
-    deployed
 }
 
 /// `docker inspect --format FORMAT IMAGE`, trimmed, with one pair of surrounding single

@@ -31,7 +31,7 @@ pub fn install(_args: &[String]) -> Result<()> {
         ))
     })?;
     for name in app::unfiltered_apps().unwrap_or_default() {
-        crate::cli::is_deployed(&name);
+        dokku_common::scheduler::is_deployed(&name);
     }
     Ok(())
 }

@@ -189,7 +189,9 @@ impl FlagSet<'_> {
                     (None, Kind::Bool) => "true".to_string(),
                     (None, _) => match iter.next() {
                         Some(v) => v.clone(),
-                        None => return Err(Stop::Fail(format!("flag needs an argument: --{name}"))),
+                        None => {
+                            return Err(Stop::Fail(format!("flag needs an argument: --{name}")))
+                        }
                     },
                 };
                 let v = set_value(flag, &value).map_err(|cause| {
@@ -227,9 +229,9 @@ fn set_value(flag: &Flag, value: &str) -> std::result::Result<Value, String> {
                 go_quote(value)
             )),
         },
-        Kind::Int(_) => parse_int_base0(value).map(Value::Int).map_err(|kind| {
-            format!("strconv.ParseInt: parsing {}: {kind}", go_quote(value))
-        }),
+        Kind::Int(_) => parse_int_base0(value)
+            .map(Value::Int)
+            .map_err(|kind| format!("strconv.ParseInt: parsing {}: {kind}", go_quote(value))),
         Kind::Str(_) => Ok(Value::Str(value.to_string())),
     }
 }
@@ -285,7 +287,11 @@ pub fn parse_int_base0(s: &str) -> std::result::Result<i64, &'static str> {
     if n > limit {
         return Err(RANGE);
     }
-    Ok(if neg { (n as i64).wrapping_neg() } else { n as i64 })
+    Ok(if neg {
+        (n as i64).wrapping_neg()
+    } else {
+        n as i64
+    })
 }
 
 /// Go's `underscoreOK`: each underscore follows a digit or the base prefix and is followed
@@ -360,17 +366,24 @@ mod tests {
             REPORT.usage(),
             "Usage of ports:report:\n      --format string   format: [ stdout | json ] (default \"stdout\")\n"
         );
-        let empty = FlagSet { name: "ports:list", flags: &[] };
+        let empty = FlagSet {
+            name: "ports:list",
+            flags: &[],
+        };
         assert_eq!(empty.usage(), "Usage of ports:list:\n");
     }
 
     #[test]
     fn interspersed_values() {
-        let p = ENABLE.parse(&s(&["web", "--parallel", "-1", "--all", "x"])).unwrap();
+        let p = ENABLE
+            .parse(&s(&["web", "--parallel", "-1", "--all", "x"]))
+            .unwrap();
         assert!(p.flag("all"));
         assert_eq!(p.int("parallel"), -1);
         assert_eq!(p.positional, s(&["web", "x"]));
-        let p = ENABLE.parse(&s(&["--all=false", "--", "--all", "-"])).unwrap();
+        let p = ENABLE
+            .parse(&s(&["--all=false", "--", "--all", "-"]))
+            .unwrap();
         assert!(!p.flag("all"));
         assert_eq!(p.int("parallel"), 0);
         assert_eq!(p.positional, s(&["--all", "-"]));
@@ -428,7 +441,13 @@ mod tests {
         assert_eq!(parse_int_base0("-"), Err("invalid syntax"));
         assert_eq!(parse_int_base0("9223372036854775807"), Ok(i64::MAX));
         assert_eq!(parse_int_base0("-9223372036854775808"), Ok(i64::MIN));
-        assert_eq!(parse_int_base0("9223372036854775808"), Err("value out of range"));
-        assert_eq!(parse_int_base0("99999999999999999999"), Err("value out of range"));
+        assert_eq!(
+            parse_int_base0("9223372036854775808"),
+            Err("value out of range")
+        );
+        assert_eq!(
+            parse_int_base0("99999999999999999999"),
+            Err("value out of range")
+        );
     }
 }

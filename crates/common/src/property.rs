@@ -462,6 +462,34 @@ impl Store {
     }
 }
 
+/// The two app names of a `post-app-clone-setup` / `post-app-rename-setup` trigger, checked.
+pub fn app_pair(args: &[String]) -> Result<(&str, &str)> {
+    let old = args.first().map(String::as_str).unwrap_or("");
+    let new = args.get(1).map(String::as_str).unwrap_or("");
+    crate::app::check_name(old)?;
+    crate::app::check_name(new)?;
+    Ok((old, new))
+}
+
+/// `post-app-clone-setup <old> <new>` of a plugin that keeps properties: copy them.
+pub fn clone_setup_trigger(plugin: &str, args: &[String]) -> Result<()> {
+    let (old, new) = app_pair(args)?;
+    Store::from_env().clone_app(plugin, old, new)
+}
+
+/// `post-app-rename-setup <old> <new>`: move the properties to the new name.
+pub fn rename_setup_trigger(plugin: &str, args: &[String]) -> Result<()> {
+    let (old, new) = app_pair(args)?;
+    let store = Store::from_env();
+    store.clone_app(plugin, old, new)?;
+    store.destroy(plugin, old)
+}
+
+/// `post-delete <app>`: remove the app's properties.
+pub fn delete_trigger(plugin: &str, args: &[String]) -> Result<()> {
+    Store::from_env().destroy(plugin, args.first().map(String::as_str).unwrap_or(""))
+}
+
 /// The `<plugin>:set <app>|--global <property> [<value>]` command (Go's
 /// `CommandPropertySet`): checks in upstream's order, then writes the value or, when it is
 /// empty, deletes the property. `properties` are the valid per-app names, `globals` the ones

@@ -211,7 +211,10 @@ mod tests {
         assert_eq!(go_quote("http:80"), "\"http:80\"");
         assert_eq!(go_quote(""), "\"\"");
         assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(go_quote("\t\n\u{1}\u{7f}é\u{a0}\u{10ffff}"), "\"\\t\\n\\x01\\x7fé\\u00a0\\U0010ffff\"");
+        assert_eq!(
+            go_quote("\t\n\u{1}\u{7f}é\u{a0}\u{10ffff}"),
+            "\"\\t\\n\\x01\\x7fé\\u00a0\\U0010ffff\""
+        );
         assert_eq!(go_quote_rune('x'), "'x'");
         assert_eq!(go_quote_rune('\''), "'\\''");
         assert_eq!(go_quote_rune('"'), "'\"'");

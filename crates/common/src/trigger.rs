@@ -73,6 +73,16 @@ impl Trigger {
         self
     }
 
+    /// Stdin as Go's trigger calls give it: the terminal's only when stdout is a terminal,
+    /// else `/dev/null`.
+    pub fn go_stdin(self) -> Trigger {
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            self
+        } else {
+            self.stdin_null()
+        }
+    }
+
     /// Extra environment for the hooks.
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Trigger {
         self.env
@@ -84,6 +94,7 @@ impl Trigger {
         let opts = Options {
             stdin: self.stdin,
             capture_stdout,
+            capture_stderr: false,
             env: self.env,
         };
         let outcome = plugn::trigger::run(&tree(), &self.hook, &self.args, &opts)?;
@@ -114,6 +125,16 @@ pub fn call_ok<S: AsRef<OsStr>>(hook: &str, args: &[S]) -> Result<()> {
     match call(hook, args)? {
         0 => Ok(()),
         status => Err(Error::silent(status)),
+    }
+}
+
+/// Fire a trigger from a Go-era command: output streamed, stdin per [`Trigger::go_stdin`].
+/// Any failure ends the command with status 1, as upstream's `CallPlugnTrigger` error does;
+/// the hook has already printed its reasons.
+pub fn fire<S: AsRef<OsStr>>(hook: &str, args: &[S]) -> Result<()> {
+    match Trigger::new(hook).args(args).go_stdin().status()? {
+        0 => Ok(()),
+        _ => Err(Error::silent(1)),
     }
 }
 

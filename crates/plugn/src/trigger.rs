@@ -39,6 +39,8 @@ pub struct Options {
     pub stdin: Stdin,
     /// Collect the hooks' stdout instead of passing the caller's through (`$(plugn trigger …)`).
     pub capture_stdout: bool,
+    /// Collect the hooks' stderr too (what Go callers report when a trigger fails).
+    pub capture_stderr: bool,
     /// Extra environment for every hook, applied after `PLUGIN_PATH` and `PLUGN_VERSION`.
     pub env: Vec<(OsString, OsString)>,
 }
@@ -49,6 +51,8 @@ pub struct Outcome {
     pub status: i32,
     /// Captured stdout when `capture_stdout` was asked for.
     pub stdout: Vec<u8>,
+    /// Captured stderr when `capture_stderr` was asked for.
+    pub stderr: Vec<u8>,
 }
 
 impl Outcome {
@@ -72,6 +76,7 @@ pub fn run<S: AsRef<OsStr>>(tree: &PluginTree, hook: &str, args: &[S], opts: &Op
     names::check_hook(hook)?;
     let stdin = Input::new(&opts.stdin)?;
     let mut capture = if opts.capture_stdout { Some(Capture::new()?) } else { None };
+    let mut capture_err = if opts.capture_stderr { Some(Capture::new()?) } else { None };
     let mut settings: Option<Settings> = None;
     let mut config_env: Vec<(String, String)> = Vec::new();
     let mut status = 0;
@@ -98,6 +103,9 @@ pub fn run<S: AsRef<OsStr>>(tree: &PluginTree, hook: &str, args: &[S], opts: &Op
             cmd.stdin(stdin.stdio().map_err(|e| Error::io("stdin", e))?);
             if let Some(c) = &capture {
                 cmd.stdout(c.stdio().map_err(|e| Error::io("stdout", e))?);
+            }
+            if let Some(c) = &capture_err {
+                cmd.stderr(c.stdio().map_err(|e| Error::io("stderr", e))?);
             }
             apply_env(cmd, tree, opts, &config_env);
             Ok(())
@@ -132,11 +140,9 @@ pub fn run<S: AsRef<OsStr>>(tree: &PluginTree, hook: &str, args: &[S], opts: &Op
         }
     }
 
-    let stdout = match capture.take() {
-        Some(c) => c.finish(),
-        None => Vec::new(),
-    };
-    Ok(Outcome { status, stdout })
+    let stdout = capture.take().map(Capture::finish).unwrap_or_default();
+    let stderr = capture_err.take().map(Capture::finish).unwrap_or_default();
+    Ok(Outcome { status, stdout, stderr })
 }
 
 fn hook_path(tree: &PluginTree, plugin: &OsStr, hook: &str) -> PathBuf {
@@ -321,5 +327,50 @@ impl Capture {
     fn finish(mut self) -> Vec<u8> {
         self.write.take();
         self.reader.take().and_then(|r| r.join().ok()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    fn tree_with_hooks(hooks: &[(&str, &str)]) -> (PluginTree, PathBuf) {
+        let root = std::env::temp_dir().join(format!("plugn-trigger-unit-{}-{}", std::process::id(), hooks.len()));
+        let _ = fs::remove_dir_all(&root);
+        for (plugin, body) in hooks {
+            let dir = root.join("available").join(plugin);
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join("hook"), body).unwrap();
+            fs::set_permissions(dir.join("hook"), fs::Permissions::from_mode(0o755)).unwrap();
+            fs::create_dir_all(root.join("enabled")).unwrap();
+            symlink(&dir, root.join("enabled").join(plugin)).unwrap();
+        }
+        (PluginTree::new(&root), root)
+    }
+
+    #[test]
+    fn captures_both_streams_and_shares_stdin_bytes() {
+        let (tree, root) = tree_with_hooks(&[
+            ("a", "#!/bin/sh\nread -r line; echo \"a:$line\"; echo a-err >&2\n"),
+            ("b", "#!/bin/sh\necho \"b:$(cat)\"; echo b-err >&2\n"),
+        ]);
+        let opts = Options { stdin: Stdin::Bytes(b"one\ntwo\n".to_vec()), capture_stdout: true, capture_stderr: true, env: vec![] };
+        let out = run(&tree, "hook", &["x"], &opts).unwrap();
+        assert_eq!(out.status, 0);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "a:one\nb:two\n");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "a-err\nb-err\n");
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn failure_status_and_implementors() {
+        let (tree, root) = tree_with_hooks(&[("a", "#!/bin/sh\nexit 4\n"), ("b", "#!/bin/sh\necho never\n"), ("c", "#!/bin/sh\n")]);
+        let opts = Options { capture_stdout: true, ..Default::default() };
+        let out = run(&tree, "hook", &[] as &[&str], &opts).unwrap();
+        assert_eq!((out.status, out.stdout.len()), (4, 0));
+        assert_eq!(implementors(&tree, "hook").unwrap(), vec!["a", "b", "c"]);
+        assert!(implementors(&tree, "../hook").is_err());
+        fs::remove_dir_all(root).unwrap();
     }
 }

@@ -106,7 +106,10 @@ impl Root {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn dokku");
-        child.stdin.take().unwrap().write_all(input).expect("write stdin");
+        // A command may exit without reading its input; its output tells what happened.
+        if let Err(e) = child.stdin.take().unwrap().write_all(input) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+        }
         Run::from(child.wait_with_output().expect("wait dokku"))
     }
 

@@ -187,3 +187,11 @@ pub fn install_statekeeper(root: &Root) {
 pub fn lines(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
+
+/// An installed root with a global domain, so the domains plugin's `post-create` gives each
+/// new app its default domain silently (as on a configured server).
+pub fn root() -> Root {
+    let root = Root::new();
+    fs::write(root.home().join("VHOST"), "dokku.me\n").unwrap();
+    root
+}

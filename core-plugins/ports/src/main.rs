@@ -1,0 +1,69 @@
+//! The `ports` core plugin: `ports:*` commands, the `map`/`map-detected` properties and the
+//! `ports-*` triggers proxies and builders read port mappings through. One binary,
+//! dispatched on the name it runs under.
+
+mod portmap;
+mod report;
+mod state;
+mod subcommands;
+mod triggers;
+
+use dokku_common::plugin::{self, Entry, PluginSpec};
+
+const DESCRIPTION: &str = "Manage ports for an app";
+/// `usage, description` lines, in upstream's order.
+const HELP: &[&str] = &[
+    "ports:list <app>, List port mappings for app",
+    "ports:add <app> [<scheme>:<host-port>:<container-port>...], Add port mappings to an app",
+    "ports:clear <app>, Clear all port mappings for an app",
+    "ports:remove <app> [<host-port>|<scheme>:<host-port>:<container-port>...], Remove specific port mappings from an app",
+    "ports:set <app> [<scheme>:<host-port>:<container-port>...], Set port mappings for an app",
+    "ports:report [<app>] [<flag>], Displays a ports report for one or more apps",
+];
+
+static SPEC: PluginSpec = PluginSpec {
+    name: "ports",
+    description: DESCRIPTION,
+    help: &[],
+    subcommands: &[
+        ("add", subcommands::add),
+        ("clear", subcommands::clear),
+        ("list", subcommands::list),
+        ("remove", subcommands::remove),
+        ("report", subcommands::report),
+        ("set", subcommands::set),
+    ],
+    triggers: &[
+        ("install", triggers::install),
+        ("ports-clear", triggers::ports_clear),
+        ("ports-configure", triggers::ports_configure),
+        ("ports-get", triggers::ports_get),
+        ("ports-get-available", triggers::ports_get_available),
+        ("ports-get-property", triggers::ports_get_property),
+        ("ports-set-detected", triggers::ports_set_detected),
+        ("post-app-clone-setup", triggers::post_app_clone_setup),
+        ("post-app-rename-setup", triggers::post_app_rename_setup),
+        ("post-certs-remove", triggers::post_certs_remove),
+        ("post-certs-update", triggers::post_certs_update),
+        ("post-delete", triggers::post_delete),
+        ("report", triggers::report),
+    ],
+    aliases: &[],
+    commands: None,
+};
+
+fn main() {
+    plugin::init_process();
+    let argv = plugin::argv();
+    let argv0 = argv.first().map(String::as_str).unwrap_or("");
+    if plugin::classify(argv0) == Entry::Commands {
+        // Upstream's help text has no trailing newline: its own layout, not the framework's.
+        plugin::exit(plugin::go_commands(
+            "ports",
+            DESCRIPTION,
+            HELP,
+            argv.get(1..).unwrap_or(&[]),
+        ));
+    }
+    plugin::exit(SPEC.dispatch(&argv))
+}
