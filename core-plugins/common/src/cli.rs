@@ -4,18 +4,19 @@
 
 use std::process::{Command, Stdio};
 
-use dokku_common::args::{self, Spec};
+use dokku_common::args;
+use dokku_common::pflag::{Flag, FlagSet, Kind};
 use dokku_common::property::GLOBAL;
 use dokku_common::{app, log, scheduler, trigger, Error, Result};
 
+/// Upstream's flags for this CLI (pflag's command line set, named after the program).
+const FLAGS: &[Flag] = &[
+    Flag { name: "quiet", kind: Kind::Bool, usage: "--quiet: set DOKKU_QUIET_OUTPUT=1" },
+    Flag { name: "global", kind: Kind::Bool, usage: "--global: Whether global or app-specific" },
+];
+
 pub fn main(argv: &[String]) -> Result<()> {
-    let parsed = args::parse(
-        argv,
-        Spec {
-            bools: &["quiet", "global"],
-            values: &[],
-        },
-    )?;
+    let parsed = FlagSet { name: "common", flags: FLAGS }.parse(argv)?;
     if parsed.flag("quiet") {
         // Children (triggers) must see it too, as with upstream's os.Setenv.
         std::env::set_var("DOKKU_QUIET_OUTPUT", "1");

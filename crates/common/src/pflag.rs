@@ -4,7 +4,7 @@
 //! `--name=value`. On a bad flag pflag prints `Usage of <set>:` with the flag table, then the
 //! error, on stderr and exits 2; `--help`/`-h` prints the usage and exits 0.
 //!
-//! [`crate::args`] is the lighter parser without the usage text.
+//! (The config plugin also parses Go standard-library `flag` style, for its bare command.)
 
 use std::collections::HashMap;
 
