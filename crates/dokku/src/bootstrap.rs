@@ -9,6 +9,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use dokku_common::log::warn;
+
 const DEFAULTS_FILE: &str = "/etc/default/dokku";
 
 /// Sources the rc files with bash (they are bash) and imports the result. The script is a
@@ -125,7 +127,12 @@ fn rc_files_present(default_root: &Path) -> bool {
         return true;
     }
     fs::read_dir(root.join(".dokkurc"))
-        .map(|mut rd| rd.any(|e| e.map(|e| !e.file_name().as_bytes().starts_with(b".")).unwrap_or(false)))
+        .map(|mut rd| {
+            rd.any(|e| {
+                e.map(|e| !e.file_name().as_bytes().starts_with(b"."))
+                    .unwrap_or(false)
+            })
+        })
         .unwrap_or(false)
 }
 
@@ -133,7 +140,12 @@ fn source_rc_files(default_root: &Path) -> Result<(), i32> {
     let (read, write): (OwnedFd, OwnedFd) = nix::unistd::pipe().map_err(|_| 1)?;
     let write_fd = write.as_raw_fd();
     let mut cmd = Command::new("bash");
-    cmd.arg("-c").arg(RC_SCRIPT).arg("bash").arg(DEFAULTS_FILE).arg(default_root).args(ENTRY_VARS);
+    cmd.arg("-c")
+        .arg(RC_SCRIPT)
+        .arg("bash")
+        .arg(DEFAULTS_FILE)
+        .arg(default_root)
+        .args(ENTRY_VARS);
     // SAFETY: dup2 is async-signal-safe; it makes the pipe the script's fd 3.
     unsafe {
         cmd.pre_exec(move || {
@@ -144,7 +156,9 @@ fn source_rc_files(default_root: &Path) -> Result<(), i32> {
         });
     }
     let mut child = cmd.spawn().map_err(|e| {
-        crate::warn(&format!("unable to run bash to source the dokku rc files: {e}"));
+        warn(&format!(
+            "unable to run bash to source the dokku rc files: {e}"
+        ));
         1
     })?;
     drop(write);
@@ -155,7 +169,9 @@ fn source_rc_files(default_root: &Path) -> Result<(), i32> {
         return Err(status.code().unwrap_or(1));
     }
     for entry in dump.split(|b| *b == 0) {
-        let Some(eq) = entry.iter().position(|b| *b == b'=') else { continue };
+        let Some(eq) = entry.iter().position(|b| *b == b'=') else {
+            continue;
+        };
         let (key, value) = (&entry[..eq], &entry[eq + 1..]);
         if key.is_empty() || matches!(key, b"_" | b"SHLVL" | b"PWD" | b"OLDPWD") {
             continue;

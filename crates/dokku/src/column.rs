@@ -42,7 +42,11 @@ mod tests {
 
     #[test]
     fn strips_arguments() {
-        let out = strip_arguments(v(&["    cleanup [<app>], Cleans up", "    apps:list, List", "    version, Print"]));
+        let out = strip_arguments(v(&[
+            "    cleanup [<app>], Cleans up",
+            "    apps:list, List",
+            "    version, Print",
+        ]));
         assert_eq!(out, v(&["    cleanup, Cleans up", "    version, Print"]));
     }
 }

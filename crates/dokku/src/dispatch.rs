@@ -7,7 +7,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::warn;
+use dokku_common::log::warn;
 
 /// Plugin prefixes that are rewritten everywhere, the typed command word included.
 const ALIASES: [(&str, &str); 8] = [
@@ -56,7 +56,9 @@ fn is_executable_file(path: &Path) -> bool {
 
 /// True when `enabled/<plugin>` resolves into the core plugin tree.
 pub fn is_core(enabled: &Path, plugin: &str) -> bool {
-    fs::canonicalize(enabled.join(plugin)).map(|p| p.to_string_lossy().contains("core-plugins")).unwrap_or(false)
+    fs::canonicalize(enabled.join(plugin))
+        .map(|p| p.to_string_lossy().contains("core-plugins"))
+        .unwrap_or(false)
 }
 
 pub fn execute(mut args: Vec<String>) -> i32 {
@@ -70,7 +72,10 @@ pub fn execute(mut args: Vec<String>) -> i32 {
         plugin_cmd = plugin_cmd.replacen(&source, target, 1);
         args[0] = plugin_name.clone();
     }
-    if let Some((from, to)) = RENAMES.iter().find(|(from, _)| prefix(&plugin_name) == *from) {
+    if let Some((from, to)) = RENAMES
+        .iter()
+        .find(|(from, _)| prefix(&plugin_name) == *from)
+    {
         plugin_name = plugin_name.replacen(from, to, 1);
     } else if STANDARD_COMMANDS.contains(&plugin_name.as_str()) {
         plugin_name = "00_dokku-standard".into();
@@ -89,10 +94,26 @@ pub fn execute(mut args: Vec<String>) -> i32 {
     let first = args.first().cloned().unwrap_or_default();
     let candidates = [
         Some(enabled.join(&plugin_name).join("subcommands/default")),
-        Some(enabled.join(&plugin_name).join("subcommands").join(&plugin_cmd)),
-        Some(after_colon(&first)).filter(|s| !s.is_empty()).map(|sub| enabled.join(prefix(&plugin_name)).join("subcommands").join(sub)),
+        Some(
+            enabled
+                .join(&plugin_name)
+                .join("subcommands")
+                .join(&plugin_cmd),
+        ),
+        Some(after_colon(&first))
+            .filter(|s| !s.is_empty())
+            .map(|sub| {
+                enabled
+                    .join(prefix(&plugin_name))
+                    .join("subcommands")
+                    .join(sub)
+            }),
     ];
-    if let Some(path) = candidates.into_iter().flatten().find(|p| is_executable_file(p)) {
+    if let Some(path) = candidates
+        .into_iter()
+        .flatten()
+        .find(|p| is_executable_file(p))
+    {
         // Nothing else runs after a subcommand: hand it the process.
         let err = Command::new(&path).args(&args).exec();
         warn(&format!("{}: {}", path.display(), err));
@@ -135,7 +156,9 @@ fn handles(dir: &Path, word: &str) -> bool {
 /// Run a child and return its status the way bash reports it (128+N for signal N).
 pub fn run(program: &Path, args: &[String]) -> i32 {
     match Command::new(program).args(args).status() {
-        Ok(status) => status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0)),
+        Ok(status) => status
+            .code()
+            .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)),
         Err(e) => {
             warn(&format!("{}: {}", program.display(), e));
             if e.kind() == std::io::ErrorKind::NotFound {

@@ -13,7 +13,10 @@ pub fn export_global_flags(args: &[String]) {
             "--trace" => env::set_var("DOKKU_TRACE", "1"),
             "--force" => env::set_var("DOKKU_APPS_FORCE_DELETE", "1"),
             "--app" => {
-                env::set_var("DOKKU_APP_NAME", args.get(i + 1).map(String::as_str).unwrap_or(""));
+                env::set_var(
+                    "DOKKU_APP_NAME",
+                    args.get(i + 1).map(String::as_str).unwrap_or(""),
+                );
                 flags.push(arg);
                 // The value is consumed, never recorded as a flag itself.
                 iter.next();
@@ -25,7 +28,10 @@ pub fn export_global_flags(args: &[String]) {
             flags.push(arg);
         }
     }
-    if env::var("DOKKU_GLOBAL_FLAGS").map(|v| v.is_empty()).unwrap_or(true) {
+    if env::var("DOKKU_GLOBAL_FLAGS")
+        .map(|v| v.is_empty())
+        .unwrap_or(true)
+    {
         env::set_var("DOKKU_GLOBAL_FLAGS", flags.join(" "));
     }
 }
@@ -79,11 +85,23 @@ mod tests {
 
     #[test]
     fn strips_like_upstream() {
-        assert_eq!(strip_leading(v(&["--quiet", "apps:list"])), v(&["apps:list"]));
-        assert_eq!(strip_leading(v(&["--app", "x", "config:show"])), v(&["config:show"]));
+        assert_eq!(
+            strip_leading(v(&["--quiet", "apps:list"])),
+            v(&["apps:list"])
+        );
+        assert_eq!(
+            strip_leading(v(&["--app", "x", "config:show"])),
+            v(&["config:show"])
+        );
         assert_eq!(strip_leading(v(&["--version"])), v(&["--version"]));
-        assert_eq!(strip_leading(v(&["apps:list", "--quiet"])), v(&["apps:list", "--quiet"]));
+        assert_eq!(
+            strip_leading(v(&["apps:list", "--quiet"])),
+            v(&["apps:list", "--quiet"])
+        );
         // upstream quirk: the shift for --quiet removes the leading --version
-        assert_eq!(strip_leading(v(&["--version", "--quiet", "x"])), v(&["--quiet", "x"]));
+        assert_eq!(
+            strip_leading(v(&["--version", "--quiet", "x"])),
+            v(&["--quiet", "x"])
+        );
     }
 }

@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use dokku_common::log::warn;
+
 use crate::column;
 use crate::dispatch::{enabled_path, is_core};
 use crate::flags::has_tty;
@@ -55,7 +57,11 @@ pub fn run(args: &[String]) -> i32 {
     out.extend(column::table(&core_lines));
     if all || !community.is_empty() {
         if !quiet {
-            out.extend(["", "Community plugin commands:", ""].iter().map(|s| s.to_string()));
+            out.extend(
+                ["", "Community plugin commands:", ""]
+                    .iter()
+                    .map(|s| s.to_string()),
+            );
         }
         let mut lines = collect_help(&community);
         column::sort(&mut lines);
@@ -63,7 +69,9 @@ pub fn run(args: &[String]) -> i32 {
     }
     let mut stdout = std::io::stdout().lock();
     let text: String = out.iter().map(|l| format!("{l}\n")).collect();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     0
 }
 
@@ -72,12 +80,15 @@ pub fn run(args: &[String]) -> i32 {
 fn collect_help(scripts: &[PathBuf]) -> Vec<String> {
     let mut lines = Vec::new();
     for script in scripts {
-        let output = Command::new(script).arg("help").stdin(Stdio::inherit()).stderr(Stdio::inherit()).output();
+        let output = Command::new(script)
+            .arg("help")
+            .stdin(Stdio::inherit())
+            .stderr(Stdio::inherit())
+            .output();
         match output {
             Ok(o) => lines.extend(String::from_utf8_lossy(&o.stdout).lines().map(String::from)),
-            Err(e) => crate::warn(&format!("{}: {}", script.display(), e)),
+            Err(e) => warn(&format!("{}: {}", script.display(), e)),
         }
     }
     lines
 }
-

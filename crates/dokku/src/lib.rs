@@ -11,10 +11,7 @@ mod users;
 
 use std::ffi::OsString;
 
-/// Print ` !     <msg>` on stderr, upstream's warn/fail format.
-pub(crate) fn warn(msg: &str) {
-    eprintln!(" !     {msg}");
-}
+use dokku_common::log::warn;
 
 /// Run the entry point with `args` (argv without argv[0]); returns the exit status.
 pub fn run(args: Vec<OsString>) -> i32 {
@@ -25,7 +22,10 @@ pub fn run(args: Vec<OsString>) -> i32 {
 }
 
 fn main_flow(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args.into_iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     flags::export_global_flags(&args);
     let args = flags::strip_leading(args);
     let first = args.first().map(String::as_str).unwrap_or("");

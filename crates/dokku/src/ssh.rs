@@ -5,7 +5,9 @@ use std::env;
 
 /// Take `SSH_ORIGINAL_COMMAND` out of the environment (upstream un-exports it) if set.
 pub fn take_original_command() -> Option<String> {
-    let command = env::var("SSH_ORIGINAL_COMMAND").ok().filter(|c| !c.is_empty())?;
+    let command = env::var("SSH_ORIGINAL_COMMAND")
+        .ok()
+        .filter(|c| !c.is_empty())?;
     env::remove_var("SSH_ORIGINAL_COMMAND");
     Some(command)
 }
@@ -15,7 +17,11 @@ pub fn take_original_command() -> Option<String> {
 /// `xargs -n 1`.
 pub fn split(first: &str, command: &str) -> Result<Vec<String>, String> {
     if first.contains("git") {
-        Ok(command.split([' ', '\t', '\n']).filter(|w| !w.is_empty()).map(String::from).collect())
+        Ok(command
+            .split([' ', '\t', '\n'])
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect())
     } else {
         split_xargs(command)
     }
@@ -44,7 +50,9 @@ pub fn split_xargs(input: &str) -> Result<Vec<String>, String> {
                         Some(q) if q == c => break,
                         Some('\n') | None => {
                             let kind = if c == '\'' { "single" } else { "double" };
-                            return Err(format!("unmatched {kind} quote in the ssh command; nothing was run"));
+                            return Err(format!(
+                                "unmatched {kind} quote in the ssh command; nothing was run"
+                            ));
                         }
                         Some(other) => word.push(other),
                     }
@@ -74,7 +82,10 @@ mod tests {
 
     #[test]
     fn quote_aware() {
-        assert_eq!(split_xargs(r#"config:set app "A=b c" 'D=$(id)'"#).unwrap(), vec!["config:set", "app", "A=b c", "D=$(id)"]);
+        assert_eq!(
+            split_xargs(r#"config:set app "A=b c" 'D=$(id)'"#).unwrap(),
+            vec!["config:set", "app", "A=b c", "D=$(id)"]
+        );
         assert_eq!(split_xargs(r"a\ b c").unwrap(), vec!["a b", "c"]);
         assert_eq!(split_xargs(r#"x "" y"#).unwrap(), vec!["x", "", "y"]);
         assert!(split_xargs("a 'b").is_err());
@@ -82,6 +93,9 @@ mod tests {
 
     #[test]
     fn git_verbs_keep_quotes() {
-        assert_eq!(split("git-receive-pack", "git-receive-pack 'app'").unwrap(), vec!["git-receive-pack", "'app'"]);
+        assert_eq!(
+            split("git-receive-pack", "git-receive-pack 'app'").unwrap(),
+            vec!["git-receive-pack", "'app'"]
+        );
     }
 }

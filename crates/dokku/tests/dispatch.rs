@@ -21,10 +21,20 @@ fn fake_core(root: &Root, name: &str, files: &[(&str, &str)]) {
     for (rel, body) in files {
         root.write_exec(&format!("lib/core-plugins/available/{name}/{rel}"), body);
     }
-    fs::write(dir.join("plugin.toml"), format!("[plugin]\ndescription = \"fake {name}\"\nversion = \"0.38.27\"\n[plugin.config]\n")).unwrap();
+    fs::write(
+        dir.join("plugin.toml"),
+        format!(
+            "[plugin]\ndescription = \"fake {name}\"\nversion = \"0.38.27\"\n[plugin.config]\n"
+        ),
+    )
+    .unwrap();
     symlink(&dir, lib.join("plugins/available").join(name)).unwrap();
     symlink(&dir, lib.join("core-plugins/enabled").join(name)).unwrap();
-    symlink(lib.join("plugins/available").join(name), lib.join("plugins/enabled").join(name)).unwrap();
+    symlink(
+        lib.join("plugins/available").join(name),
+        lib.join("plugins/enabled").join(name),
+    )
+    .unwrap();
 }
 
 /// A community plugin (a real directory under plugins/available), enabled with plugn.
@@ -62,17 +72,29 @@ const ECHO_ARGS: &str = "#!/bin/sh\nprintf '[%s]' \"$@\"; echo\n";
 fn missing_version_file_fails_like_upstream() {
     let root = Root::new();
     fs::remove_file(root.lib().join("VERSION")).unwrap();
-    root.dokku(&["version"]).code(1).stdout("").stderr(" !     Unable to determine dokku's version\n");
+    root.dokku(&["version"])
+        .code(1)
+        .stdout("")
+        .stderr(" !     Unable to determine dokku's version\n");
     fs::write(root.lib().join("STABLE_VERSION"), "1.2.3\n\n").unwrap();
-    root.dokku(&["version"]).ok().stdout("dokku version 1.2.3\n");
+    root.dokku(&["version"])
+        .ok()
+        .stdout("dokku version 1.2.3\n");
 }
 
 #[test]
 fn unknown_commands_give_the_two_line_error() {
     let root = Root::new();
-    root.dokku(&["fakecommand"]).code(1).stdout("").stderr(&unknown("fakecommand"));
-    root.dokku(&["apps:", "x"]).code(1).stderr(&unknown("apps: x"));
-    root.dokku(&["nosuch:cmd", "a b"]).code(1).stderr(&unknown("nosuch:cmd a b"));
+    root.dokku(&["fakecommand"])
+        .code(1)
+        .stdout("")
+        .stderr(&unknown("fakecommand"));
+    root.dokku(&["apps:", "x"])
+        .code(1)
+        .stderr(&unknown("apps: x"));
+    root.dokku(&["nosuch:cmd", "a b"])
+        .code(1)
+        .stderr(&unknown("nosuch:cmd a b"));
 }
 
 #[test]
@@ -88,24 +110,47 @@ fn subcommand_lookup_order() {
         ],
     );
     root.dokku(&["tool"]).ok().stdout("default tool\n");
-    root.dokku(&["tool:run", "x", "y z"]).ok().stdout("run tool:run x y z\n");
+    root.dokku(&["tool:run", "x", "y z"])
+        .ok()
+        .stdout("run tool:run x y z\n");
     // A non-executable subcommand is not a match.
-    fs::set_permissions(root.lib().join("plugins/available/tool/subcommands/run"), std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
-    root.dokku(&["tool:run"]).code(1).stderr(&unknown("tool:run"));
+    fs::set_permissions(
+        root.lib().join("plugins/available/tool/subcommands/run"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    root.dokku(&["tool:run"])
+        .code(1)
+        .stderr(&unknown("tool:run"));
 }
 
 #[test]
 fn subcommand_exit_status_is_the_commands() {
     let root = Root::new();
-    community(&root, "tool", &[("subcommands/fail", "#!/bin/sh\necho out; echo err >&2; exit 7\n")]);
-    root.dokku(&["tool:fail"]).code(7).stdout("out\n").stderr("err\n");
+    community(
+        &root,
+        "tool",
+        &[(
+            "subcommands/fail",
+            "#!/bin/sh\necho out; echo err >&2; exit 7\n",
+        )],
+    );
+    root.dokku(&["tool:fail"])
+        .code(7)
+        .stdout("out\n")
+        .stderr("err\n");
 }
 
 #[test]
 fn commands_fallback_follows_the_exit_10_convention() {
     let root = Root::new();
     let log = root.dir.join("calls");
-    let body = |name: &str, code: i32| format!("#!/bin/sh\necho {name} \"$@\" >> {}\nexit {code}\n", log.display());
+    let body = |name: &str, code: i32| {
+        format!(
+            "#!/bin/sh\necho {name} \"$@\" >> {}\nexit {code}\n",
+            log.display()
+        )
+    };
     community(&root, "a-first", &[("commands", &body("a-first", 10))]);
     community(&root, "b-second", &[("commands", &body("b-second", 0))]);
     community(&root, "c-third", &[("commands", &body("c-third", 0))]);
@@ -123,24 +168,50 @@ fn commands_fallback_follows_the_exit_10_convention() {
 fn core_plugins_get_the_app_inserted_after_the_command() {
     let root = Root::new();
     fake_core(&root, "fakecore", &[("subcommands/show", ECHO_ARGS)]);
-    root.dokku(&["fakecore:show", "x"]).ok().stdout("[fakecore:show][x]\n");
-    root.dokku(&["--app", "my-app", "fakecore:show", "x"]).ok().stdout("[fakecore:show][my-app][x]\n");
-    root.dokku(&["fakecore:show", "--app", "my-app"]).ok().stdout("[fakecore:show][my-app][--app][my-app]\n");
+    root.dokku(&["fakecore:show", "x"])
+        .ok()
+        .stdout("[fakecore:show][x]\n");
+    root.dokku(&["--app", "my-app", "fakecore:show", "x"])
+        .ok()
+        .stdout("[fakecore:show][my-app][x]\n");
+    root.dokku(&["fakecore:show", "--app", "my-app"])
+        .ok()
+        .stdout("[fakecore:show][my-app][--app][my-app]\n");
     // Community plugins receive argv untouched.
     community(&root, "comm", &[("subcommands/show", ECHO_ARGS)]);
-    root.dokku(&["--app", "my-app", "comm:show", "x"]).ok().stdout("[comm:show][x]\n");
+    root.dokku(&["--app", "my-app", "comm:show", "x"])
+        .ok()
+        .stdout("[comm:show][x]\n");
 }
 
 #[test]
 fn aliases_and_directory_renames() {
     let root = Root::new();
-    fake_core(&root, "builder-dockerfile", &[("subcommands/report", ECHO_ARGS)]);
-    fake_core(&root, "nginx-vhosts", &[("subcommands/show-config", ECHO_ARGS)]);
-    fake_core(&root, "scheduler-docker-local", &[("subcommands/set", ECHO_ARGS)]);
+    fake_core(
+        &root,
+        "builder-dockerfile",
+        &[("subcommands/report", ECHO_ARGS)],
+    );
+    fake_core(
+        &root,
+        "nginx-vhosts",
+        &[("subcommands/show-config", ECHO_ARGS)],
+    );
+    fake_core(
+        &root,
+        "scheduler-docker-local",
+        &[("subcommands/set", ECHO_ARGS)],
+    );
     // An alias rewrites the command word too; a rename keeps it.
-    root.dokku(&["dockerfile:report", "app"]).ok().stdout("[builder-dockerfile:report][app]\n");
-    root.dokku(&["docker-local:set", "app", "k", "v"]).ok().stdout("[scheduler-docker-local:set][app][k][v]\n");
-    root.dokku(&["nginx:show-config", "app"]).ok().stdout("[nginx:show-config][app]\n");
+    root.dokku(&["dockerfile:report", "app"])
+        .ok()
+        .stdout("[builder-dockerfile:report][app]\n");
+    root.dokku(&["docker-local:set", "app", "k", "v"])
+        .ok()
+        .stdout("[scheduler-docker-local:set][app][k][v]\n");
+    root.dokku(&["nginx:show-config", "app"])
+        .ok()
+        .stdout("[nginx:show-config][app]\n");
 }
 
 #[test]
@@ -149,16 +220,27 @@ fn global_flags_are_exported_and_stripped_from_the_front() {
     hello(&root);
     root.dokku(&["--quiet", "--force", "hello:whoami"])
         .ok()
-        .stdout(&format!("user={} name=default command=hello:whoami app= flags=--quiet --force\n", whoami()));
+        .stdout(&format!(
+            "user={} name=default command=hello:whoami app= flags=--quiet --force\n",
+            whoami()
+        ));
     root.dokku(&["--app", "web", "--trace", "hello:whoami", "--no-restart"])
         .ok()
-        .stdout(&format!("user={} name=default command=hello:whoami app=web flags=--app --trace --no-restart\n", whoami()));
+        .stdout(&format!(
+            "user={} name=default command=hello:whoami app=web flags=--app --trace --no-restart\n",
+            whoami()
+        ));
     // --rm and friends are plain flags now: stripped when leading, ignored.
-    root.dokku(&["--rm", "hello:whoami"]).ok().stdout_has("command=hello:whoami ");
+    root.dokku(&["--rm", "hello:whoami"])
+        .ok()
+        .stdout_has("command=hello:whoami ");
 }
 
 fn whoami() -> String {
-    let out = std::process::Command::new("id").arg("-un").output().unwrap();
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -175,8 +257,13 @@ fn user_auth_trigger_decides() {
         }
         dokku_rs_testkit::Run::from(cmd.output().unwrap())
     };
-    run(&["hello:whoami"], Some("admin")).ok().stdout_has("name=admin ");
-    run(&["hello:whoami", "forbidden"], None).code(1).stdout("").stderr(" !     Access denied\n");
+    run(&["hello:whoami"], Some("admin"))
+        .ok()
+        .stdout_has("name=admin ");
+    run(&["hello:whoami", "forbidden"], None)
+        .code(1)
+        .stdout("")
+        .stderr(" !     Access denied\n");
     run(&["help"], None).ok();
     let user = whoami();
     assert_eq!(
@@ -188,14 +275,31 @@ fn user_auth_trigger_decides() {
 #[test]
 fn rc_files_are_sourced_with_bash() {
     let root = Root::new();
-    community(&root, "env", &[("subcommands/show", "#!/bin/sh\necho \"A=$RC_A B=$RC_B LIB=$DOKKU_LIB_ROOT\"\n")]);
+    community(
+        &root,
+        "env",
+        &[(
+            "subcommands/show",
+            "#!/bin/sh\necho \"A=$RC_A B=$RC_B LIB=$DOKKU_LIB_ROOT\"\n",
+        )],
+    );
     fs::write(root.home().join("dokkurc"), "export RC_A='from dokkurc'\n").unwrap();
-    fs::write(root.home().join(".dokkurc/b"), "export RC_B=\"$RC_A and .dokkurc\"\n").unwrap();
-    root.dokku(&["env:show"]).ok().stdout(&format!("A=from dokkurc B=from dokkurc and .dokkurc LIB={}\n", root.lib().display()));
+    fs::write(
+        root.home().join(".dokkurc/b"),
+        "export RC_B=\"$RC_A and .dokkurc\"\n",
+    )
+    .unwrap();
+    root.dokku(&["env:show"]).ok().stdout(&format!(
+        "A=from dokkurc B=from dokkurc and .dokkurc LIB={}\n",
+        root.lib().display()
+    ));
     // An entry that cannot be read stops everything with upstream's message.
     let bad = root.home().join(".dokkurc/zz-broken");
     symlink(root.dir.join("missing"), &bad).unwrap();
-    root.dokku(&["env:show"]).code(1).stdout("").stderr(&format!("Unable to read {} for sourcing\n", bad.display()));
+    root.dokku(&["env:show"])
+        .code(1)
+        .stdout("")
+        .stderr(&format!("Unable to read {} for sourcing\n", bad.display()));
 }
 
 #[test]
@@ -208,19 +312,43 @@ fn ssh_original_command_is_split_without_a_shell() {
         let mut cmd = root.command(root.bin("dokku"));
         // sshcommand's forced command passes the words of the original command as argv too.
         let words: Vec<&str> = command.split_whitespace().collect();
-        cmd.args(&words).env("SSH_ORIGINAL_COMMAND", command).env("NAME", "admin");
+        cmd.args(&words)
+            .env("SSH_ORIGINAL_COMMAND", command)
+            .env("NAME", "admin");
         dokku_rs_testkit::Run::from(cmd.output().unwrap())
     };
-    ssh(r#"comm:show "a b" 'c d' e\ f"#).ok().stdout("[comm:show][a b][c d][e f]\n");
-    ssh(&format!("comm:show x; touch {m}")).ok().stdout(&format!("[comm:show][x;][touch][{m}]\n"));
-    ssh(&format!("comm:show $(touch {m}) `touch {m}` && touch {m} | touch {m}")).ok();
-    ssh(&format!("comm:show 'x'\ntouch {m}")).ok().stdout(&format!("[comm:show][x][touch][{m}]\n"));
-    ssh(&format!("touch {m}")).code(1).stderr(&unknown(&format!("touch {m}")));
-    ssh("comm:show 'unterminated").code(1).stderr_has("unmatched single quote");
+    ssh(r#"comm:show "a b" 'c d' e\ f"#)
+        .ok()
+        .stdout("[comm:show][a b][c d][e f]\n");
+    ssh(&format!("comm:show x; touch {m}"))
+        .ok()
+        .stdout(&format!("[comm:show][x;][touch][{m}]\n"));
+    ssh(&format!(
+        "comm:show $(touch {m}) `touch {m}` && touch {m} | touch {m}"
+    ))
+    .ok();
+    ssh(&format!("comm:show 'x'\ntouch {m}"))
+        .ok()
+        .stdout(&format!("[comm:show][x][touch][{m}]\n"));
+    ssh(&format!("touch {m}"))
+        .code(1)
+        .stderr(&unknown(&format!("touch {m}")));
+    ssh("comm:show 'unterminated")
+        .code(1)
+        .stderr_has("unmatched single quote");
     assert!(!marker.exists(), "a hostile ssh command ran something");
     // git verbs keep their quotes, as sshd hands them over.
-    community(&root, "gitlike", &[("commands", "#!/bin/sh\ncase \"$1\" in git-*) printf '[%s]' \"$@\"; echo;; *) exit 10;; esac\n")]);
-    ssh("git-receive-pack 'my-app'").ok().stdout("[git-receive-pack]['my-app']\n");
+    community(
+        &root,
+        "gitlike",
+        &[(
+            "commands",
+            "#!/bin/sh\ncase \"$1\" in git-*) printf '[%s]' \"$@\"; echo;; *) exit 10;; esac\n",
+        )],
+    );
+    ssh("git-receive-pack 'my-app'")
+        .ok()
+        .stdout("[git-receive-pack]['my-app']\n");
 }
 
 #[test]
@@ -229,20 +357,36 @@ fn help_lists_core_and_community_commands() {
     hello(&root);
     // Without a terminal the banner is quiet, as upstream.
     let plain = root.dokku(&["help"]);
-    plain.ok().stdout_has("    hello   A community-style test plugin\n");
-    assert!(!plain.stdout.contains("Community plugin commands:") && !plain.stdout.contains("Usage:"), "{}", plain.stdout);
+    plain
+        .ok()
+        .stdout_has("    hello   A community-style test plugin\n");
+    assert!(
+        !plain.stdout.contains("Community plugin commands:") && !plain.stdout.contains("Usage:"),
+        "{}",
+        plain.stdout
+    );
     let mut cmd = root.command(root.bin("dokku"));
     cmd.args(["help"]).env("DOKKU_FORCE_TTY", "true");
     let tty = dokku_rs_testkit::Run::from(cmd.output().unwrap());
     assert!(tty.stdout.starts_with(
         "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]\n\nPrimary help options, type \"dokku COMMAND:help\" for more details, or dokku help --all to see all commands.\n\nCommands:\n\n"
     ), "{}", tty.stdout);
-    assert!(tty.stdout.ends_with("\nCommunity plugin commands:\n\n    hello   A community-style test plugin\n"), "{}", tty.stdout);
+    assert!(
+        tty.stdout.ends_with(
+            "\nCommunity plugin commands:\n\n    hello   A community-style test plugin\n"
+        ),
+        "{}",
+        tty.stdout
+    );
     // --all reaches plugins that check their parent's command line.
     root.dokku(&["help", "--all"])
         .ok()
         .stdout_has("    hello:greet <app>       Greet an app and remember it\n")
         .stdout_has("    hello:whoami            Print who is calling\n");
-    root.dokku(&["hello:help"]).ok().stdout_has("Usage: dokku hello[:COMMAND]\n\nA community-style test plugin.\n\nAdditional commands:\n");
-    root.dokku(&["hello"]).ok().stdout_has("Additional commands:\n");
+    root.dokku(&["hello:help"]).ok().stdout_has(
+        "Usage: dokku hello[:COMMAND]\n\nA community-style test plugin.\n\nAdditional commands:\n",
+    );
+    root.dokku(&["hello"])
+        .ok()
+        .stdout_has("Additional commands:\n");
 }

@@ -22,7 +22,10 @@ const COMMANDS: [(&str, &str); 12] = [
     ("source", "Source commands for sourcable plugins"),
     ("trigger", "Triggers hook in enabled plugins"),
     ("uninstall", "Remove plugin from available plugins"),
-    ("update", "Update plugin and optionally pin to commit/tag/branch"),
+    (
+        "update",
+        "Update plugin and optionally pin to commit/tag/branch",
+    ),
     ("version", "Show version"),
 ];
 
@@ -77,16 +80,25 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Some(b"init") => init(&tree),
         Some(b"list") => list(&tree),
         Some(b"source") => source(&tree),
-        Some(b"enable") => plugin_arg(rest).and_then(|n| install::enable(&tree, &n)).map(|()| 0),
-        Some(b"disable") => plugin_arg(rest).and_then(|n| install::disable(&tree, &n)).map(|()| 0),
-        Some(b"uninstall") => plugin_arg(rest).and_then(|n| install::uninstall(&tree, &n)).map(|()| 0),
+        Some(b"enable") => plugin_arg(rest)
+            .and_then(|n| install::enable(&tree, &n))
+            .map(|()| 0),
+        Some(b"disable") => plugin_arg(rest)
+            .and_then(|n| install::disable(&tree, &n))
+            .map(|()| 0),
+        Some(b"uninstall") => plugin_arg(rest)
+            .and_then(|n| install::uninstall(&tree, &n))
+            .map(|()| 0),
         Some(b"install") => install_cmd(&tree, rest),
         Some(b"update") => update(&tree, rest),
         Some(b"trigger") => run_trigger(&tree, rest),
         Some(b"config") => config_cmd(&tree, rest),
         Some(_) => {
             let name = args[0].to_string_lossy();
-            return print(&format!("No such command: {name}\n{}", command_block(&COMMANDS))) + 2;
+            return print(&format!(
+                "No such command: {name}\n{}",
+                command_block(&COMMANDS)
+            )) + 2;
         }
     };
     match code {
@@ -105,7 +117,9 @@ fn resolve_tree() -> Option<PluginTree> {
     let content = std::fs::read(".plugn").ok()?;
     let content = content.strip_suffix(b"\n").unwrap_or(&content);
     let cwd = std::env::current_dir().ok()?;
-    Some(PluginTree::new(clean(&cwd.join(OsStr::from_bytes(content)))))
+    Some(PluginTree::new(clean(
+        &cwd.join(OsStr::from_bytes(content)),
+    )))
 }
 
 /// Lexical clean of an absolute path (Go's filepath.Clean after Abs).
@@ -134,7 +148,12 @@ fn print(s: &str) -> i32 {
 pub fn report(e: Error) -> i32 {
     match &e {
         Error::Status(_) => {}
-        Error::Io { path, source } => eprintln!("{} open {}: {}", timestamp(), path.display(), lower_io(source)),
+        Error::Io { path, source } => eprintln!(
+            "{} open {}: {}",
+            timestamp(),
+            path.display(),
+            lower_io(source)
+        ),
         _ => eprintln!("plugn: {e}"),
     }
     e.exit_code()
@@ -153,7 +172,10 @@ fn lower_io(e: &io::Error) -> String {
 
 /// `YYYY/MM/DD HH:MM:SS` in local time, the prefix of Go's log lines.
 fn timestamp() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let t = now as nix::libc::time_t;
     // SAFETY: localtime_r writes only into the struct we pass.
     let mut tm: nix::libc::tm = unsafe { std::mem::zeroed() };
@@ -170,7 +192,8 @@ fn timestamp() -> String {
 }
 
 fn text(arg: Option<&OsString>) -> String {
-    arg.map(|a| a.to_string_lossy().into_owned()).unwrap_or_default()
+    arg.map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn plugin_arg(rest: &[OsString]) -> Result<String, Error> {
@@ -178,14 +201,25 @@ fn plugin_arg(rest: &[OsString]) -> Result<String, Error> {
 }
 
 fn help(rest: &[OsString]) -> Result<i32, Error> {
-    let topic: Vec<String> = rest.iter().take(2).map(|a| a.to_string_lossy().into_owned()).collect();
+    let topic: Vec<String> = rest
+        .iter()
+        .take(2)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     if topic.is_empty() {
         return Ok(print(&command_block(&COMMANDS)));
     }
-    let key = if topic[0] == "config" && topic.len() > 1 { topic.join(" ") } else { topic[0].clone() };
+    let key = if topic[0] == "config" && topic.len() > 1 {
+        topic.join(" ")
+    } else {
+        topic[0].clone()
+    };
     let synopsis = SYNOPSES.iter().find(|(k, _)| *k == key).map(|(_, s)| *s);
     let desc = match key.strip_prefix("config ") {
-        Some(sub) => CONFIG_COMMANDS.iter().find(|(k, _)| *k == sub).map(|(_, d)| *d),
+        Some(sub) => CONFIG_COMMANDS
+            .iter()
+            .find(|(k, _)| *k == sub)
+            .map(|(_, d)| *d),
         None => COMMANDS.iter().find(|(k, _)| *k == key).map(|(_, d)| *d),
     };
     match (synopsis, desc) {
@@ -197,11 +231,18 @@ fn help(rest: &[OsString]) -> Result<i32, Error> {
 fn init(tree: &PluginTree) -> Result<i32, Error> {
     install::init(tree).map_err(|e| {
         if let Error::Io { path, source } = &e {
-            eprintln!("mkdir: cannot create directory '{}': {}", path.display(), source);
+            eprintln!(
+                "mkdir: cannot create directory '{}': {}",
+                path.display(),
+                source
+            );
         }
         Error::Status(1)
     })?;
-    Ok(print(&format!("Initialized empty Plugn plugin path in {}\n", tree.root().display())))
+    Ok(print(&format!(
+        "Initialized empty Plugn plugin path in {}\n",
+        tree.root().display()
+    )))
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -232,14 +273,25 @@ pub fn render_list(tree: &PluginTree) -> ListOutput {
     for name in tree.available_names() {
         let meta_path = tree.path(&["available".as_ref(), &name, "plugin.toml".as_ref()]);
         let (version, description) = match meta::read(&meta_path) {
-            Ok(m) => (meta::render(m.version.as_ref()), meta::render(m.description.as_ref())),
+            Ok(m) => (
+                meta::render(m.version.as_ref()),
+                meta::render(m.description.as_ref()),
+            ),
             Err(MetaError::Invalid(msg)) => {
-                rendered.stderr.push_str(&format!("plugn: {}: {}\n", meta_path.display(), msg.trim_end()));
+                rendered.stderr.push_str(&format!(
+                    "plugn: {}: {}\n",
+                    meta_path.display(),
+                    msg.trim_end()
+                ));
                 (String::new(), String::new())
             }
             Err(_) => (String::new(), String::new()),
         };
-        let status = if tree::exists(&tree.enabled(&name)) { "enabled" } else { "disabled" };
+        let status = if tree::exists(&tree.enabled(&name)) {
+            "enabled"
+        } else {
+            "disabled"
+        };
         rendered.stdout.push_str(&format!(
             "  {} {} {} {}\n",
             pad(&name.to_string_lossy(), 20),
@@ -282,7 +334,10 @@ fn run_trigger(tree: &PluginTree, rest: &[OsString]) -> Result<i32, Error> {
         eprintln!("usage: plugn trigger <hook> [args...]");
         return Ok(1);
     };
-    let hook = hook.to_str().ok_or_else(|| Error::InvalidName { kind: "hook", name: hook.to_string_lossy().into_owned() })?;
+    let hook = hook.to_str().ok_or_else(|| Error::InvalidName {
+        kind: "hook",
+        name: hook.to_string_lossy().into_owned(),
+    })?;
     trigger::forward_signals();
     let outcome = trigger::run(tree, hook, &rest[1..], &trigger::Options::default())?;
     Ok(outcome.status)
@@ -292,19 +347,32 @@ fn config_cmd(tree: &PluginTree, rest: &[OsString]) -> Result<i32, Error> {
     let sub = rest.first().map(|s| s.to_string_lossy().into_owned());
     let args = if rest.is_empty() { &[][..] } else { &rest[1..] };
     match sub.as_deref() {
-        None => Ok(print(&format!("Plugin configuration\n{}", command_block(&CONFIG_COMMANDS)))),
+        None => Ok(print(&format!(
+            "Plugin configuration\n{}",
+            command_block(&CONFIG_COMMANDS)
+        ))),
         Some("get") => {
             let value = config::get(tree, &text(args.first()), &text(args.get(1)))?;
             Ok(print(&format!("{value}\n")))
         }
         Some("set") => {
-            config::set(tree, &text(args.first()), &text(args.get(1)), &text(args.get(2)))?;
+            config::set(
+                tree,
+                &text(args.first()),
+                &text(args.get(1)),
+                &text(args.get(2)),
+            )?;
             Ok(0)
         }
         Some("export") => {
             let lines = config::export_lines(tree, &text(args.first()))?;
-            Ok(print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>()))
+            Ok(print(
+                &lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+            ))
         }
-        Some(other) => Ok(print(&format!("No such command: {other}\n{}", command_block(&CONFIG_COMMANDS))) + 2),
+        Some(other) => Ok(print(&format!(
+            "No such command: {other}\n{}",
+            command_block(&CONFIG_COMMANDS)
+        )) + 2),
     }
 }

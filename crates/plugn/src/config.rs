@@ -20,7 +20,10 @@ pub type Settings = toml::Table;
 
 pub fn load(path: &Path) -> Result<Settings, Error> {
     let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    text.parse::<Settings>().map_err(|e| Error::Toml { path: path.to_path_buf(), message: e.message().to_string() })
+    text.parse::<Settings>().map_err(|e| Error::Toml {
+        path: path.to_path_buf(),
+        message: e.message().to_string(),
+    })
 }
 
 /// `config get`: the value rendered Go-style, `<nil>` when the plugin table or key is absent.
@@ -37,19 +40,34 @@ pub fn get(tree: &PluginTree, plugin: &str, key: &str) -> Result<String, Error> 
 pub fn set(tree: &PluginTree, plugin: &str, key: &str, value: &str) -> Result<(), Error> {
     let path = tree.config_path();
     let settings = load(&path)?;
-    let mut tables = string_tables(&settings).map_err(|message| Error::Toml { path: path.clone(), message })?;
-    tables.entry(plugin.to_string()).or_default().insert(key.to_string(), value.to_string());
+    let mut tables = string_tables(&settings).map_err(|message| Error::Toml {
+        path: path.clone(),
+        message,
+    })?;
+    tables
+        .entry(plugin.to_string())
+        .or_default()
+        .insert(key.to_string(), value.to_string());
     write_atomic(&path, encode(&tables).as_bytes()).map_err(|e| Error::io(&path, e))
 }
 
 /// `config export`: one `export` line per key declared in `[plugin.config]`, sorted by key,
 /// with the value escaped so that evaluating the line never runs anything.
 pub fn export_lines(tree: &PluginTree, plugin: &str) -> Result<Vec<String>, Error> {
-    let meta_path = tree.path(&["available".as_ref(), OsStr::new(plugin), "plugin.toml".as_ref()]);
+    let meta_path = tree.path(&[
+        "available".as_ref(),
+        OsStr::new(plugin),
+        "plugin.toml".as_ref(),
+    ]);
     let keys = match meta::read(&meta_path) {
         Ok(m) => m.config_keys.unwrap_or_default(),
         Err(meta::MetaError::Missing(e)) => return Err(Error::io(meta_path, e)),
-        Err(meta::MetaError::Invalid(message)) => return Err(Error::Toml { path: meta_path, message }),
+        Err(meta::MetaError::Invalid(message)) => {
+            return Err(Error::Toml {
+                path: meta_path,
+                message,
+            })
+        }
         Err(meta::MetaError::NoPluginTable) => Vec::new(),
     };
     let settings = load(&tree.config_path()).unwrap_or_default();
@@ -160,7 +178,10 @@ fn encode(tables: &StringTables) -> String {
 }
 
 fn encode_key(k: &str) -> String {
-    if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         k.to_string()
     } else {
         encode_string(k)
@@ -178,7 +199,9 @@ fn encode_string(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -189,11 +212,21 @@ fn encode_string(s: &str) -> String {
 /// Write through a temporary file in the same directory, fsync, then rename, so readers
 /// and crashes only ever see the old or the new content.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut f = fs::OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
         if let Ok(meta) = fs::metadata(path) {
             f.set_permissions(meta.permissions())?;
         }
@@ -218,14 +251,24 @@ mod tests {
     #[test]
     fn encodes_like_upstream() {
         let mut t = StringTables::new();
-        t.entry("other".into()).or_default().insert("color".into(), "blue".into());
-        t.entry("my-plug".into()).or_default().insert("api-key".into(), "a\"b\\c".into());
-        assert_eq!(encode(&t), "[my-plug]\n  api-key = \"a\\\"b\\\\c\"\n\n[other]\n  color = \"blue\"\n");
+        t.entry("other".into())
+            .or_default()
+            .insert("color".into(), "blue".into());
+        t.entry("my-plug".into())
+            .or_default()
+            .insert("api-key".into(), "a\"b\\c".into());
+        assert_eq!(
+            encode(&t),
+            "[my-plug]\n  api-key = \"a\\\"b\\\\c\"\n\n[other]\n  color = \"blue\"\n"
+        );
     }
 
     #[test]
     fn escapes_for_shell() {
-        assert_eq!(escape_double_quoted("$(id) `x` \"q\" \\"), "\\$(id) \\`x\\` \\\"q\\\" \\\\");
+        assert_eq!(
+            escape_double_quoted("$(id) `x` \"q\" \\"),
+            "\\$(id) \\`x\\` \\\"q\\\" \\\\"
+        );
     }
 
     #[test]

@@ -12,11 +12,19 @@ use crate::Error;
 
 /// `init`: create the tree; an existing `config.toml` keeps its content.
 pub fn init(tree: &PluginTree) -> Result<(), Error> {
-    for dir in [tree.root().to_path_buf(), tree.enabled_dir(), tree.available_dir()] {
+    for dir in [
+        tree.root().to_path_buf(),
+        tree.enabled_dir(),
+        tree.available_dir(),
+    ] {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
     let config = tree.config_path();
-    fs::OpenOptions::new().create(true).append(true).open(&config).map_err(|e| Error::io(&config, e))?;
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&config)
+        .map_err(|e| Error::io(&config, e))?;
     Ok(())
 }
 
@@ -32,7 +40,10 @@ pub fn enable(tree: &PluginTree, name: &str) -> Result<(), Error> {
     if fs::read_link(&link).map(|t| t == target).unwrap_or(false) {
         return Ok(());
     }
-    let tmp = tree.path(&["enabled".as_ref(), format!(".{name}.plugn-link-{}", std::process::id()).as_ref()]);
+    let tmp = tree.path(&[
+        "enabled".as_ref(),
+        format!(".{name}.plugn-link-{}", std::process::id()).as_ref(),
+    ]);
     let _ = fs::remove_file(&tmp);
     symlink(&target, &tmp).map_err(|e| Error::io(&tmp, e))?;
     fs::rename(&tmp, &link).map_err(|e| {
@@ -119,8 +130,17 @@ fn install_git(tree: &PluginTree, url: &str, name: &str) -> Result<(), Error> {
             eprintln!("{name} is already installed, but it does not seem to be a git repository");
             return Err(Error::Status(1));
         }
-        let out = git(&dir).args(["config", "remote.origin.url"]).stderr(Stdio::null()).output();
-        let origin = out.map(|o| String::from_utf8_lossy(&o.stdout).trim_end_matches('\n').to_string()).unwrap_or_default();
+        let out = git(&dir)
+            .args(["config", "remote.origin.url"])
+            .stderr(Stdio::null())
+            .output();
+        let origin = out
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .trim_end_matches('\n')
+                    .to_string()
+            })
+            .unwrap_or_default();
         if origin != url {
             eprintln!("Plugin '{name}' is already installed, but with a different url. To install anyway, uninstall it first.");
             return Err(Error::Status(1));
@@ -151,7 +171,10 @@ fn install_tarball(tree: &PluginTree, url: &str, name: &str) -> Result<(), Error
     };
     // Hidden names: `list` and `trigger` never see a half-unpacked plugin.
     let pid = std::process::id();
-    let staging = tree.path(&["available".as_ref(), format!(".{name}.plugn-new-{pid}").as_ref()]);
+    let staging = tree.path(&[
+        "available".as_ref(),
+        format!(".{name}.plugn-new-{pid}").as_ref(),
+    ]);
     let _ = remove_entry(&staging);
     fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
     let result = unpack(&mut download, &staging).and_then(|()| swap_in(tree, name, &staging));
@@ -160,9 +183,22 @@ fn install_tarball(tree: &PluginTree, url: &str, name: &str) -> Result<(), Error
 }
 
 fn unpack(download: &mut Command, staging: &Path) -> Result<(), Error> {
-    let mut fetch = download.stdout(Stdio::piped()).spawn().map_err(|e| Error::io("download", e))?;
-    let pipe = fetch.stdout.take().map(Stdio::from).unwrap_or_else(Stdio::null);
-    let tar = Command::new("tar").arg("xzf").arg("-").arg("-C").arg(staging).stdin(pipe).status();
+    let mut fetch = download
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::io("download", e))?;
+    let pipe = fetch
+        .stdout
+        .take()
+        .map(Stdio::from)
+        .unwrap_or_else(Stdio::null);
+    let tar = Command::new("tar")
+        .arg("xzf")
+        .arg("-")
+        .arg("-C")
+        .arg(staging)
+        .stdin(pipe)
+        .status();
     let fetched = fetch.wait().map_err(|e| Error::io("download", e))?;
     let tar = tar.map_err(|e| Error::io("tar", e))?;
     // pipefail: the last failing command of `download | tar` decides.
@@ -179,12 +215,21 @@ fn swap_in(tree: &PluginTree, name: &str, staging: &Path) -> Result<(), Error> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     let source = match entries.as_slice() {
-        [only] if fs::symlink_metadata(only).map(|m| m.is_dir()).unwrap_or(false) => only.clone(),
+        [only]
+            if fs::symlink_metadata(only)
+                .map(|m| m.is_dir())
+                .unwrap_or(false) =>
+        {
+            only.clone()
+        }
         _ => staging.to_path_buf(),
     };
     let dest = tree.available(name.as_ref());
     let pid = std::process::id();
-    let old = tree.path(&["available".as_ref(), format!(".{name}.plugn-old-{pid}").as_ref()]);
+    let old = tree.path(&[
+        "available".as_ref(),
+        format!(".{name}.plugn-old-{pid}").as_ref(),
+    ]);
     let had_old = fs::symlink_metadata(&dest).is_ok();
     if had_old {
         fs::rename(&dest, &old).map_err(|e| Error::io(&dest, e))?;
@@ -234,7 +279,11 @@ pub fn update(tree: &PluginTree, name: &str, committish: Option<&str>) -> Result
     }
     trust_directory(&dir)?;
     let committish = committish.filter(|c| !c.is_empty());
-    if committish.is_none() && !quiet_git(&dir, &["symbolic-ref", "-q", "HEAD"]).map(|o| o.status.success()).unwrap_or(false) {
+    if committish.is_none()
+        && !quiet_git(&dir, &["symbolic-ref", "-q", "HEAD"])
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    {
         let pin = fs::read_to_string(dir.join(".plugin_committish")).unwrap_or_default();
         return Ok(Updated::Pinned(pin.trim_end_matches('\n').to_string()));
     }
@@ -249,7 +298,8 @@ pub fn update(tree: &PluginTree, name: &str, committish: Option<&str>) -> Result
             run_git(&dir, &["checkout", c])?;
             let _ = quiet_git(&dir, &["pull"]);
             let marker = dir.join(".plugin_committish");
-            crate::config::write_atomic(&marker, format!("{c}\n").as_bytes()).map_err(|e| Error::io(&marker, e))?;
+            crate::config::write_atomic(&marker, format!("{c}\n").as_bytes())
+                .map_err(|e| Error::io(&marker, e))?;
             Ok(Updated::UpdatedAndPinned(c.to_string()))
         }
         None => {
@@ -263,13 +313,28 @@ pub fn update(tree: &PluginTree, name: &str, committish: Option<&str>) -> Result
 /// so that root can update plugins owned by the dokku user.
 fn trust_directory(dir: &Path) -> Result<(), Error> {
     let dir = dir.to_string_lossy();
-    let out = Command::new("git").args(["config", "--global", "--get-all", "safe.directory"]).stderr(Stdio::null()).output();
-    let listed = out.map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.contains(dir.as_ref()))).unwrap_or(false);
+    let out = Command::new("git")
+        .args(["config", "--global", "--get-all", "safe.directory"])
+        .stderr(Stdio::null())
+        .output();
+    let listed = out
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.contains(dir.as_ref()))
+        })
+        .unwrap_or(false);
     if listed {
         return Ok(());
     }
     let status = Command::new("git")
-        .args(["config", "--global", "--add", "safe.directory", dir.as_ref()])
+        .args([
+            "config",
+            "--global",
+            "--add",
+            "safe.directory",
+            dir.as_ref(),
+        ])
         .status()
         .map_err(|e| Error::io("git", e))?;
     exit_status(status)
@@ -277,7 +342,10 @@ fn trust_directory(dir: &Path) -> Result<(), Error> {
 
 fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
-    c.arg("-C").arg(dir).arg("-c").arg(format!("safe.directory={}", dir.display()));
+    c.arg("-C")
+        .arg(dir)
+        .arg("-c")
+        .arg(format!("safe.directory={}", dir.display()));
     c
 }
 
@@ -306,10 +374,13 @@ fn exit_status(status: std::process::ExitStatus) -> Result<(), Error> {
 }
 
 fn which(program: &str) -> bool {
-    let Some(path) = std::env::var_os("PATH") else { return false };
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
     std::env::split_paths(&path).any(|dir| {
         let candidate = dir.join(program);
-        nix::unistd::access(&candidate, nix::unistd::AccessFlags::X_OK).is_ok() && tree::is_file(&candidate)
+        nix::unistd::access(&candidate, nix::unistd::AccessFlags::X_OK).is_ok()
+            && tree::is_file(&candidate)
     })
 }
 
@@ -319,7 +390,10 @@ mod tests {
 
     #[test]
     fn names_from_urls() {
-        assert_eq!(default_name("https://x/smoke-test-plugin.git"), "smoke-test-plugin");
+        assert_eq!(
+            default_name("https://x/smoke-test-plugin.git"),
+            "smoke-test-plugin"
+        );
         assert_eq!(default_name("file:///t/v0.3.0.tar.gz"), "v0");
         assert_eq!(default_name("file:///t/dotted.name.git"), "dotted");
         assert_eq!(default_name("https://x/"), "");

@@ -31,7 +31,9 @@ pub fn read(path: &Path) -> Result<Meta, MetaError> {
 }
 
 pub fn parse(text: &str) -> Result<Meta, MetaError> {
-    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| MetaError::Invalid(e.message().to_string()))?;
+    let doc: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| MetaError::Invalid(e.message().to_string()))?;
     let plugin = match doc.get("plugin") {
         Some(Value::Table(t)) => t,
         _ => return Err(MetaError::NoPluginTable),
@@ -71,7 +73,10 @@ fn render_value(value: &Value) -> String {
             // Go prints maps with sorted keys.
             let mut keys: Vec<&String> = t.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys.iter().map(|k| format!("{}:{}", k, render_value(&t[*k]))).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", k, render_value(&t[*k])))
+                .collect();
             format!("map[{}]", parts.join(" "))
         }
     }
@@ -84,7 +89,11 @@ fn render_float(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     let abs = f.abs();
     if abs != 0.0 && !(1e-4..1e21).contains(&abs) {
@@ -111,7 +120,10 @@ mod tests {
 
     #[test]
     fn values_like_go() {
-        let m = parse("[plugin]\nversion = 1.50\ndescription = [\"a\", 2]\n[plugin.config]\nx = \"y\"\n").unwrap();
+        let m = parse(
+            "[plugin]\nversion = 1.50\ndescription = [\"a\", 2]\n[plugin.config]\nx = \"y\"\n",
+        )
+        .unwrap();
         assert_eq!(render(m.version.as_ref()), "1.5");
         assert_eq!(render(m.description.as_ref()), "[a 2]");
         assert_eq!(m.config_keys.unwrap(), vec!["x".to_string()]);

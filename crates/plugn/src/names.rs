@@ -26,7 +26,10 @@ fn check(kind: &'static str, name: &str) -> Result<(), Error> {
     if is_valid(name) {
         Ok(())
     } else {
-        Err(Error::InvalidName { kind, name: name.escape_debug().to_string() })
+        Err(Error::InvalidName {
+            kind,
+            name: name.escape_debug().to_string(),
+        })
     }
 }
 
@@ -36,7 +39,14 @@ mod tests {
 
     #[test]
     fn accepts_dokku_names() {
-        for n in ["00_dokku-standard", "apps", "post-deploy", "my hook", "a.b", "Zeta"] {
+        for n in [
+            "00_dokku-standard",
+            "apps",
+            "post-deploy",
+            "my hook",
+            "a.b",
+            "Zeta",
+        ] {
             assert!(is_valid(n), "{n}");
         }
     }

@@ -72,11 +72,24 @@ pub fn implementors(tree: &PluginTree, hook: &str) -> Result<Vec<OsString>, Erro
 }
 
 /// Run `hook` with `args` in every enabled plugin of `tree`.
-pub fn run<S: AsRef<OsStr>>(tree: &PluginTree, hook: &str, args: &[S], opts: &Options) -> Result<Outcome, Error> {
+pub fn run<S: AsRef<OsStr>>(
+    tree: &PluginTree,
+    hook: &str,
+    args: &[S],
+    opts: &Options,
+) -> Result<Outcome, Error> {
     names::check_hook(hook)?;
     let stdin = Input::new(&opts.stdin)?;
-    let mut capture = if opts.capture_stdout { Some(Capture::new()?) } else { None };
-    let mut capture_err = if opts.capture_stderr { Some(Capture::new()?) } else { None };
+    let mut capture = if opts.capture_stdout {
+        Some(Capture::new()?)
+    } else {
+        None
+    };
+    let mut capture_err = if opts.capture_stderr {
+        Some(Capture::new()?)
+    } else {
+        None
+    };
     let mut settings: Option<Settings> = None;
     let mut config_env: Vec<(String, String)> = Vec::new();
     let mut status = 0;
@@ -87,11 +100,16 @@ pub fn run<S: AsRef<OsStr>>(tree: &PluginTree, hook: &str, args: &[S], opts: &Op
             continue;
         }
         if access(&path, AccessFlags::X_OK).is_err() {
-            eprintln!("Trigger '{}' is not executable, skipping plugin ({})", hook, name.to_string_lossy());
+            eprintln!(
+                "Trigger '{}' is not executable, skipping plugin ({})",
+                hook,
+                name.to_string_lossy()
+            );
             continue;
         }
         if let Some(keys) = config_keys(tree, &name) {
-            let settings = settings.get_or_insert_with(|| config::load(&tree.config_path()).unwrap_or_default());
+            let settings = settings
+                .get_or_insert_with(|| config::load(&tree.config_path()).unwrap_or_default());
             for (k, v) in config::plugin_env(&keys, &name.to_string_lossy(), settings) {
                 match config_env.iter_mut().find(|(ek, _)| *ek == k) {
                     Some(slot) => slot.1 = v,
@@ -142,7 +160,11 @@ pub fn run<S: AsRef<OsStr>>(tree: &PluginTree, hook: &str, args: &[S], opts: &Op
 
     let stdout = capture.take().map(Capture::finish).unwrap_or_default();
     let stderr = capture_err.take().map(Capture::finish).unwrap_or_default();
-    Ok(Outcome { status, stdout, stderr })
+    Ok(Outcome {
+        status,
+        stdout,
+        stderr,
+    })
 }
 
 fn hook_path(tree: &PluginTree, plugin: &OsStr, hook: &str) -> PathBuf {
@@ -161,11 +183,20 @@ fn config_keys(tree: &PluginTree, name: &OsStr) -> Option<Vec<String>> {
     if !text.contains("config") {
         return None;
     }
-    meta::parse(&text).ok()?.config_keys.filter(|k| !k.is_empty())
+    meta::parse(&text)
+        .ok()?
+        .config_keys
+        .filter(|k| !k.is_empty())
 }
 
-fn apply_env(cmd: &mut Command, tree: &PluginTree, opts: &Options, config_env: &[(String, String)]) {
-    cmd.env("PLUGIN_PATH", tree.root()).env("PLUGN_VERSION", VERSION);
+fn apply_env(
+    cmd: &mut Command,
+    tree: &PluginTree,
+    opts: &Options,
+    config_env: &[(String, String)],
+) {
+    cmd.env("PLUGIN_PATH", tree.root())
+        .env("PLUGN_VERSION", VERSION);
     for (k, v) in &opts.env {
         cmd.env(k, v);
     }
@@ -179,7 +210,11 @@ fn spawn_failure(path: &Path, err: &io::Error) -> i32 {
     if err.raw_os_error() == Some(nix::libc::ENOENT) {
         // The file exists (it was stat'ed), so its interpreter is what is missing.
         let interp = interpreter(path).unwrap_or_default();
-        eprintln!("plugn: {}: {}: bad interpreter: No such file or directory", path.display(), interp);
+        eprintln!(
+            "plugn: {}: {}: bad interpreter: No such file or directory",
+            path.display(),
+            interp
+        );
     } else {
         eprintln!("plugn: {}: {}", path.display(), err);
     }
@@ -191,7 +226,9 @@ fn interpreter(path: &Path) -> Option<String> {
     let n = fs::File::open(path).ok()?.read(&mut buf).ok()?;
     let line = buf[..n].strip_prefix(b"#!")?;
     let line = line.split(|b| *b == b'\n').next()?;
-    let word = line.split(|b| *b == b' ' || *b == b'\t').find(|w| !w.is_empty())?;
+    let word = line
+        .split(|b| *b == b' ' || *b == b'\t')
+        .find(|w| !w.is_empty())?;
     Some(OsStr::from_bytes(word).to_string_lossy().into_owned())
 }
 
@@ -201,7 +238,12 @@ fn interpreter(path: &Path) -> Option<String> {
 static CHILD_PID: AtomicI32 = AtomicI32::new(0);
 static PENDING_SIGNAL: AtomicI32 = AtomicI32::new(0);
 
-const FORWARDED: [Signal; 4] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP, Signal::SIGQUIT];
+const FORWARDED: [Signal; 4] = [
+    Signal::SIGINT,
+    Signal::SIGTERM,
+    Signal::SIGHUP,
+    Signal::SIGQUIT,
+];
 
 fn register(child: Child) -> Child {
     CHILD_PID.store(child.id() as i32, Ordering::SeqCst);
@@ -238,7 +280,11 @@ fn take_pending_signal() -> Option<i32> {
     }
 }
 
-extern "C" fn on_signal(sig: nix::libc::c_int, info: *mut nix::libc::siginfo_t, _ctx: *mut nix::libc::c_void) {
+extern "C" fn on_signal(
+    sig: nix::libc::c_int,
+    info: *mut nix::libc::siginfo_t,
+    _ctx: *mut nix::libc::c_void,
+) {
     PENDING_SIGNAL.store(sig, Ordering::SeqCst);
     // A signal generated by the terminal (Ctrl-C) already reached the whole foreground
     // process group, hook included; only forward signals sent to plugn alone.
@@ -256,7 +302,11 @@ extern "C" fn on_signal(sig: nix::libc::c_int, info: *mut nix::libc::siginfo_t, 
 /// Install handlers so that SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to this process reach
 /// the running hook; the trigger then stops after that hook and reports 128+N.
 pub fn forward_signals() {
-    let action = SigAction::new(SigHandler::SigAction(on_signal), SaFlags::SA_RESTART | SaFlags::SA_SIGINFO, SigSet::empty());
+    let action = SigAction::new(
+        SigHandler::SigAction(on_signal),
+        SaFlags::SA_RESTART | SaFlags::SA_SIGINFO,
+        SigSet::empty(),
+    );
     for sig in FORWARDED {
         // SAFETY: the handler only touches atomics and calls kill(2).
         unsafe {
@@ -282,8 +332,11 @@ impl Input {
             Stdin::Bytes(bytes) => {
                 // An anonymous in-memory file: every hook shares its read offset, like a real
                 // stdin, and no writer thread or temp file is needed.
-                let fd: OwnedFd = nix::sys::memfd::memfd_create(c"plugn-stdin", nix::sys::memfd::MemFdCreateFlag::MFD_CLOEXEC)
-                    .map_err(|e| Error::io("memfd", e.into()))?;
+                let fd: OwnedFd = nix::sys::memfd::memfd_create(
+                    c"plugn-stdin",
+                    nix::sys::memfd::MemFdCreateFlag::MFD_CLOEXEC,
+                )
+                .map_err(|e| Error::io("memfd", e.into()))?;
                 let mut f = fs::File::from(fd);
                 f.write_all(bytes).map_err(|e| Error::io("memfd", e))?;
                 f.rewind().map_err(|e| Error::io("memfd", e))?;
@@ -308,13 +361,17 @@ struct Capture {
 
 impl Capture {
     fn new() -> Result<Self, Error> {
-        let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| Error::io("pipe", e.into()))?;
+        let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+            .map_err(|e| Error::io("pipe", e.into()))?;
         let reader = std::thread::spawn(move || {
             let mut buf = Vec::new();
             let _ = fs::File::from(read).read_to_end(&mut buf);
             buf
         });
-        Ok(Capture { write: Some(write), reader: Some(reader) })
+        Ok(Capture {
+            write: Some(write),
+            reader: Some(reader),
+        })
     }
 
     fn stdio(&self) -> io::Result<Stdio> {
@@ -326,7 +383,10 @@ impl Capture {
 
     fn finish(mut self) -> Vec<u8> {
         self.write.take();
-        self.reader.take().and_then(|r| r.join().ok()).unwrap_or_default()
+        self.reader
+            .take()
+            .and_then(|r| r.join().ok())
+            .unwrap_or_default()
     }
 }
 
@@ -336,7 +396,11 @@ mod tests {
     use std::os::unix::fs::{symlink, PermissionsExt};
 
     fn tree_with_hooks(hooks: &[(&str, &str)]) -> (PluginTree, PathBuf) {
-        let root = std::env::temp_dir().join(format!("plugn-trigger-unit-{}-{}", std::process::id(), hooks.len()));
+        let root = std::env::temp_dir().join(format!(
+            "plugn-trigger-unit-{}-{}",
+            std::process::id(),
+            hooks.len()
+        ));
         let _ = fs::remove_dir_all(&root);
         for (plugin, body) in hooks {
             let dir = root.join("available").join(plugin);
@@ -352,10 +416,18 @@ mod tests {
     #[test]
     fn captures_both_streams_and_shares_stdin_bytes() {
         let (tree, root) = tree_with_hooks(&[
-            ("a", "#!/bin/sh\nread -r line; echo \"a:$line\"; echo a-err >&2\n"),
+            (
+                "a",
+                "#!/bin/sh\nread -r line; echo \"a:$line\"; echo a-err >&2\n",
+            ),
             ("b", "#!/bin/sh\necho \"b:$(cat)\"; echo b-err >&2\n"),
         ]);
-        let opts = Options { stdin: Stdin::Bytes(b"one\ntwo\n".to_vec()), capture_stdout: true, capture_stderr: true, env: vec![] };
+        let opts = Options {
+            stdin: Stdin::Bytes(b"one\ntwo\n".to_vec()),
+            capture_stdout: true,
+            capture_stderr: true,
+            env: vec![],
+        };
         let out = run(&tree, "hook", &["x"], &opts).unwrap();
         assert_eq!(out.status, 0);
         assert_eq!(String::from_utf8_lossy(&out.stdout), "a:one\nb:two\n");
@@ -365,8 +437,15 @@ mod tests {
 
     #[test]
     fn failure_status_and_implementors() {
-        let (tree, root) = tree_with_hooks(&[("a", "#!/bin/sh\nexit 4\n"), ("b", "#!/bin/sh\necho never\n"), ("c", "#!/bin/sh\n")]);
-        let opts = Options { capture_stdout: true, ..Default::default() };
+        let (tree, root) = tree_with_hooks(&[
+            ("a", "#!/bin/sh\nexit 4\n"),
+            ("b", "#!/bin/sh\necho never\n"),
+            ("c", "#!/bin/sh\n"),
+        ]);
+        let opts = Options {
+            capture_stdout: true,
+            ..Default::default()
+        };
         let out = run(&tree, "hook", &[] as &[&str], &opts).unwrap();
         assert_eq!((out.status, out.stdout.len()), (4, 0));
         assert_eq!(implementors(&tree, "hook").unwrap(), vec!["a", "b", "c"]);
