@@ -12,10 +12,14 @@ setup_file() {
   git -C "$WORK/dokku-hello" add -A
   git -C "$WORK/dokku-hello" -c user.name=t -c user.email=t@example.com commit -qm fixture
   export HELLO_URL="file://$WORK/dokku-hello"
+  # The machine may keep state from an earlier run: start from none.
+  dokku plugin:uninstall hello >/dev/null 2>&1 || true
+  rm -rf /var/lib/dokku/config/hello
 }
 
 teardown_file() {
   dokku plugin:uninstall hello >/dev/null 2>&1 || true
+  rm -rf /var/lib/dokku/config/hello
   if [[ -f "$WORK/sshd.pid" ]]; then kill "$(cat "$WORK/sshd.pid")" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
