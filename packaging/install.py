@@ -34,6 +34,9 @@ BIN_DIR = os.environ.get("BIN_DIR", os.path.join(REPO, "target", "release"))
 USER = os.environ.get("DOKKU_SYSTEM_USER", "dokku")
 GROUP = os.environ.get("DOKKU_SYSTEM_GROUP", "dokku")
 SUDOERS = "/etc/sudoers.d/dokku-docker"
+# Tests install into many temporary roots: linking the built binaries avoids copying
+# hundreds of megabytes of debug binaries each time.
+LINK_BINARIES = os.environ.get("DOKKU_RS_LINK_BINARIES") == "1"
 
 
 def dest(path):
@@ -50,6 +53,19 @@ def system_install():
 def workspace_version():
     with open(os.path.join(REPO, "Cargo.toml"), "rb") as f:
         return tomllib.load(f)["workspace"]["package"]["version"]
+
+
+def install_binary(src, dst):
+    """Put a built binary at dst (copied and made executable, or linked for tests)."""
+    tmp = dst + ".dokku-rs-tmp"
+    if os.path.lexists(tmp):
+        os.remove(tmp)
+    if LINK_BINARIES:
+        os.symlink(os.path.abspath(src), tmp)
+    else:
+        shutil.copy2(src, tmp)
+        os.chmod(tmp, 0o755)
+    os.replace(tmp, dst)
 
 
 def replace_symlink(target, link):
@@ -88,8 +104,7 @@ def install_plugin(name, src, spec):
 
     binary = spec.get("binary")
     if binary:
-        shutil.copy2(os.path.join(BIN_DIR, binary), os.path.join(available, binary))
-        os.chmod(os.path.join(available, binary), 0o755)
+        install_binary(os.path.join(BIN_DIR, binary), os.path.join(available, binary))
         for alias in spec.get("aliases", []):
             replace_symlink(binary, os.path.join(available, alias))
         for trigger in spec.get("triggers", []):
@@ -170,10 +185,7 @@ def install():
     bindir = dest(f"{PREFIX}/bin")
     os.makedirs(bindir, exist_ok=True)
     for binary in ("dokku", "plugn"):
-        tmp = os.path.join(bindir, f".{binary}.dokku-rs-tmp")
-        shutil.copy2(os.path.join(BIN_DIR, binary), tmp)
-        os.chmod(tmp, 0o755)
-        os.replace(tmp, os.path.join(bindir, binary))
+        install_binary(os.path.join(BIN_DIR, binary), os.path.join(bindir, binary))
 
     for tree in ("core-plugins", "plugins"):
         for sub in ("available", "enabled"):

@@ -284,7 +284,7 @@ fn deploy_hands_over_to_the_scheduler() {
         .code(20)
         .stderr(" !     App web does not exist\n");
     std::fs::create_dir_all(root.home().join("web")).unwrap();
-    // No scheduler plugin: nothing happens, successfully.
+    // No plugin implements scheduler-deploy: nothing happens, successfully.
     dokku(&root, &["deploy", "web"]).ok().stdout("").stderr("");
 
     fixture(
@@ -303,11 +303,13 @@ fn deploy_hands_over_to_the_scheduler() {
         .stdout("docker-local|web|v12|worker|\n");
     dokku(&root, &["deploy", "web", "fail"]).code(5);
 
-    fixture(
-        &root,
-        "detect",
-        &[("scheduler-detect", "[[ $1 == --global ]] || echo k3s")],
-    );
+    // The scheduler is the one the scheduler plugin detects: the global selection, then the
+    // app's own.
+    dokku(&root, &["scheduler:set", "--global", "selected", "nomad"]).ok();
+    dokku(&root, &["deploy", "web", "v1"])
+        .ok()
+        .stdout("nomad|web|v1||\n");
+    dokku(&root, &["scheduler:set", "web", "selected", "k3s"]).ok();
     dokku(&root, &["deploy", "web", "v1"])
         .ok()
         .stdout("k3s|web|v1||\n");

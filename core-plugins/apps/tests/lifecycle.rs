@@ -9,37 +9,50 @@ use std::fs;
 use common::*;
 use dokku_rs_testkit::Root;
 
-fn destroy_calls(
-    app: &str,
-    tag: &str,
-    scheduler: &str,
-    force: &str,
-    detect: &[&str],
-) -> Vec<String> {
-    let mut v = vec![
+/// What `apps:destroy <app>` fires, as the recorder sees it with every real plugin installed:
+/// the scheduler is the one `scheduler-detect` answers (the app's selection, else the
+/// global one); cron's `post-delete` asks for it again before the recorder's `post-delete`.
+fn destroy_calls(app: &str, tag: &str, scheduler: &str, force: &str) -> Vec<String> {
+    vec![
         format!("deployed-app-image-tag {app}"),
         format!("pre-delete {app} {tag} FORCE={force}"),
-    ];
-    v.extend(detect.iter().map(|d| format!("scheduler-detect {d}")));
-    v.extend([
+        format!("scheduler-detect {app}"),
         format!("scheduler-stop {scheduler} {app} true FORCE={force}"),
         format!("scheduler-post-delete {scheduler} {app} {tag}"),
+        format!("scheduler-detect {app}"),
         format!("post-delete {app} {tag} FORCE={force}"),
         format!("scheduler-retire {scheduler} {app}"),
-    ]);
-    v
+    ]
 }
 
 #[test]
 fn fired_triggers_in_upstream_order() {
     let root = common::root();
     let rec = Recorder::install(&root);
+    // A scheduler no plugin acts for: the destroys below stop nothing and rewrite no
+    // crontab, so the recorder sees only what the apps plugin (and cron's post-delete) fires.
+    root.dokku(&["scheduler:set", "--global", "selected", "fake"])
+        .ok();
 
     root.dokku(&["apps:create", "web"])
         .ok()
         .stdout("-----> Creating web...\n-----> Creating new app virtual host file...\n");
     assert_eq!(rec.take(), lines(&["post-create web"]));
 
+    // No code yet: the git plugin's git-has-code fails before the recorder's runs, so
+    // nothing is rebuilt.
+    root.dokku(&["apps:clone", "web", "empty"]).ok();
+    assert_eq!(
+        rec.take(),
+        lines(&[
+            "post-create empty",
+            "post-app-clone-setup web empty",
+            "post-app-clone web empty SKIP_REBUILD=true",
+        ])
+    );
+
+    // With code the clone is rebuilt (the ps plugin fires receive-app).
+    commit_into_app(&root, "web");
     root.dokku(&["apps:clone", "web", "api"]).ok();
     assert_eq!(
         rec.take(),
@@ -47,50 +60,61 @@ fn fired_triggers_in_upstream_order() {
             "post-create api",
             "post-app-clone-setup web api",
             "git-has-code api",
+            "receive-app api",
             "post-app-clone web api SKIP_REBUILD=",
         ])
     );
     root.dokku(&["apps:clone", "--skip-deploy", "web", "api2"])
         .ok();
-    assert_eq!(rec.take()[3], "post-app-clone web api2 SKIP_REBUILD=true");
-    // No code to deploy: no rebuild either.
+    assert_eq!(
+        rec.take(),
+        lines(&[
+            "post-create api2",
+            "post-app-clone-setup web api2",
+            "git-has-code api2",
+            "post-app-clone web api2 SKIP_REBUILD=true",
+        ])
+    );
+    // Any implementor saying there is no code means no rebuild either.
     rec.fail("git-has-code");
     root.dokku(&["apps:clone", "web", "api3"]).ok();
-    assert_eq!(rec.take()[3], "post-app-clone web api3 SKIP_REBUILD=true");
+    assert_eq!(
+        rec.take(),
+        lines(&[
+            "post-create api3",
+            "post-app-clone-setup web api3",
+            "git-has-code api3",
+            "post-app-clone web api3 SKIP_REBUILD=true",
+        ])
+    );
     fs::remove_file(rec.control.join("fail-git-has-code")).unwrap();
 
     root.dokku(&["apps:rename", "api", "worker"]).ok();
     let mut expected = lines(&["post-create worker", "post-app-rename-setup api worker"]);
-    expected.extend(destroy_calls(
-        "api",
-        "latest",
-        "docker-local",
-        "1",
-        &["api", "--global"],
-    ));
+    expected.extend(destroy_calls("api", "latest", "fake", "1"));
     expected.extend(lines(&[
         "git-has-code worker",
+        "receive-app worker",
         "post-app-rename api worker SKIP_REBUILD=",
     ]));
     assert_eq!(rec.take(), expected);
     root.dokku(&["apps:rename", "--skip-deploy", "worker", "w2"])
         .ok();
+    let calls = rec.take();
+    assert!(
+        !calls.iter().any(|c| c.starts_with("receive-app")),
+        "{calls:?}"
+    );
     assert_eq!(
-        rec.take().last().unwrap(),
+        calls.last().unwrap(),
         "post-app-rename worker w2 SKIP_REBUILD=true"
     );
 
     // Confirmed interactively: not forced.
     root.dokku_stdin(&["apps:destroy", "api2"], b"api2\n").ok();
-    assert_eq!(
-        rec.take(),
-        destroy_calls("api2", "latest", "docker-local", "", &["api2", "--global"])
-    );
+    assert_eq!(rec.take(), destroy_calls("api2", "latest", "fake", ""));
     root.dokku(&["apps:destroy", "api3", "--force"]).ok();
-    assert_eq!(
-        rec.take(),
-        destroy_calls("api3", "latest", "docker-local", "1", &["api3", "--global"])
-    );
+    assert_eq!(rec.take(), destroy_calls("api3", "latest", "fake", "1"));
 }
 
 #[test]
@@ -98,23 +122,38 @@ fn destroy_uses_the_deployed_tag_and_the_scheduler() {
     let root = common::root();
     let rec = Recorder::install(&root);
     root.dokku(&["apps:create", "web"]).ok();
+    root.dokku(&["scheduler:set", "web", "selected", "k3s"])
+        .ok();
     rec.take();
     rec.output("deployed-app-image-tag", "  v7\n");
-    rec.output("scheduler-detect", "k3s\n");
     root.dokku(&["apps:destroy", "web", "--force"])
         .ok()
         .stdout(DESTROY_OUT);
-    assert_eq!(rec.take(), destroy_calls("web", "v7", "k3s", "1", &["web"]));
+    assert_eq!(rec.take(), destroy_calls("web", "v7", "k3s", "1"));
 
-    // A failing tag lookup gives an empty tag, as upstream.
+    // Nothing selected: the default scheduler. A failing tag lookup gives an empty tag, as
+    // upstream. (docker-local's own hooks ask for the scheduler too, so only the apps
+    // plugin's calls are checked here.)
     root.dokku(&["apps:create", "web"]).ok();
     rec.take();
-    fs::remove_file(rec.control.join("out-scheduler-detect")).unwrap();
     rec.fail("deployed-app-image-tag");
     root.dokku(&["apps:destroy", "web", "--force"]).ok();
-    let calls = rec.take();
-    assert_eq!(calls[1], "pre-delete web  FORCE=1");
-    assert_eq!(calls[6], "post-delete web  FORCE=1");
+    let calls: Vec<String> = rec
+        .take()
+        .into_iter()
+        .filter(|c| !c.starts_with("scheduler-detect "))
+        .collect();
+    assert_eq!(
+        calls,
+        lines(&[
+            "deployed-app-image-tag web",
+            "pre-delete web  FORCE=1",
+            "scheduler-stop docker-local web true FORCE=1",
+            "scheduler-post-delete docker-local web ",
+            "post-delete web  FORCE=1",
+            "scheduler-retire docker-local web",
+        ])
+    );
 }
 
 #[test]
@@ -192,12 +231,24 @@ fn implemented_triggers() {
         .code(1)
         .stderr(MSG_INVALID);
 
+    // The report trigger gathers every plugin's section; the apps plugin's is the whole of
+    // `apps:report web`, a block of its own.
     let report = trigger(&root, &["report", "web"], &[]);
     report.ok();
-    assert!(report.stdout.starts_with("=====> web app information\n"));
-    assert!(report
+    let own = root.dokku(&["apps:report", "web"]);
+    own.ok();
+    assert!(own.stdout.starts_with("=====> web app information\n"));
+    assert!(own
         .stdout
         .contains("\n       App deploy source:               git-sync\n"));
+    let start = report
+        .stdout
+        .find("=====> web app information\n")
+        .expect("the apps section");
+    let rest = &report.stdout[start..];
+    let end = rest[1..].find("\n=====> ").map_or(rest.len(), |i| i + 2);
+    let block = &rest[..end];
+    assert_eq!(block, own.stdout);
 
     // app-destroy asks like apps:destroy unless forced.
     trigger(&root, &["app-destroy", "web"], &[])
@@ -221,15 +272,19 @@ fn implemented_triggers() {
     .code(1)
     .stderr(MSG_INVALID);
 
-    // The data-directory triggers refuse names that are not app names.
+    // The data-directory triggers refuse names that are not app names. Through plugn an
+    // earlier plugin (app-json) refuses first with its own words; the apps plugin's own
+    // hooks are run directly for theirs.
     for hook in ["post-create", "post-delete"] {
-        trigger(&root, &[hook, ".."], &[])
-            .code(1)
-            .stderr(MSG_INVALID);
+        trigger(&root, &[hook, ".."], &[]).code(1);
+        own_hook(&root, hook, &[".."]).code(1).stderr(MSG_INVALID);
     }
-    trigger(&root, &["post-app-rename-setup", "a", "../b"], &[])
+    trigger(&root, &["post-app-rename-setup", "a", "../b"], &[]).code(1);
+    own_hook(&root, "post-app-rename-setup", &["a", "../b"])
         .code(1)
         .stderr(MSG_INVALID);
+    assert!(!root.lib().join("config/b").exists());
+    assert!(!root.lib().join("data/b").exists());
 }
 
 #[test]

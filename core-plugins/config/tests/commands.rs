@@ -253,7 +253,7 @@ fn restarts_only_deployed_apps() {
     let root = root_with_app();
     add_app(&root, "api");
     let rec = Recorder::install(&root);
-    rec.set("deployed-web", "");
+    mark_deployed(&root, "web");
 
     root.dokku(&["config:set", "web", "A=1"])
         .ok()
@@ -270,6 +270,7 @@ fn restarts_only_deployed_apps() {
     // The answer is cached in the common/deployed property.
     assert_eq!(read(root.lib().join("config/common/web/deployed")), "true");
 
+    // api is not deployed: scheduler-docker-local says so (before the recorder is asked).
     root.dokku(&["config:set", "api", "A=1"])
         .ok()
         .stdout("-----> Setting config vars\n       A:  1\n");
@@ -278,15 +279,15 @@ fn restarts_only_deployed_apps() {
         lines(&[
             "post-config-update api set A",
             "ps-get-property api restore",
-            "scheduler-is-deployed docker-local api",
         ])
     );
+    assert_eq!(read(root.lib().join("config/common/api/deployed")), "false");
 
     root.dokku(&["config:set", "--no-restart", "web", "A=2"])
         .ok();
     assert_eq!(rec.take(), lines(&["post-config-update web set A"]));
 
-    rec.set("restore-web", "false\n");
+    root.dokku(&["ps:set", "web", "restore", "false"]).ok();
     root.dokku(&["config:unset", "web", "A"])
         .ok()
         .stdout("-----> Unsetting A\n");
@@ -297,7 +298,7 @@ fn restarts_only_deployed_apps() {
             "ps-get-property web restore"
         ])
     );
-    fs::remove_file(rec.control.join("restore-web")).unwrap();
+    root.dokku(&["ps:set", "web", "restore", "true"]).ok();
 
     // A restart is requested even when nothing changed, as upstream does.
     dokku_env(

@@ -72,7 +72,7 @@ fn value_triggers() {
 fn change_triggers() {
     let root = root_with_app();
     let rec = Recorder::install(&root);
-    rec.set("deployed-web", "");
+    mark_deployed(&root, "web");
     trigger(&root, &["config-set", "--no-restart", "web", "A=1", "B=2"])
         .ok()
         .stdout("-----> Setting config vars\n       A:  1\n       B:  2\n");

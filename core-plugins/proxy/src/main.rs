@@ -9,7 +9,7 @@ mod report;
 mod subcommands;
 mod triggers;
 
-use dokku_common::plugin::{self, Entry, PluginSpec};
+use dokku_common::plugin::{self, PluginSpec};
 
 const DESCRIPTION: &str = "Manage the proxy integration for an app";
 /// `usage, description` lines, in upstream's order.
@@ -50,17 +50,5 @@ static SPEC: PluginSpec = PluginSpec {
 };
 
 fn main() {
-    plugin::init_process();
-    let argv = plugin::argv();
-    let argv0 = argv.first().map(String::as_str).unwrap_or("");
-    if plugin::classify(argv0) == Entry::Commands {
-        // Upstream's help text has no trailing newline: its own layout, not the framework's.
-        plugin::exit(plugin::go_commands(
-            "proxy",
-            DESCRIPTION,
-            HELP,
-            argv.get(1..).unwrap_or(&[]),
-        ));
-    }
-    plugin::exit(SPEC.dispatch(&argv))
+    plugin::go_main(&SPEC, HELP)
 }

@@ -17,10 +17,13 @@
 pub mod app;
 pub mod args;
 pub mod bash_help;
+pub mod builder_settings;
 pub mod confirm;
 pub mod data;
+pub mod docker;
 pub mod env;
 pub mod error;
+pub mod extract;
 pub mod fs;
 pub mod lock;
 pub mod log;
@@ -33,6 +36,7 @@ pub mod report;
 pub mod scheduler;
 pub mod text;
 pub mod trigger;
+pub mod words;
 
 pub use error::{Error, Result};
 pub use paths::Paths;

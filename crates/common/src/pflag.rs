@@ -23,6 +23,8 @@ pub enum Kind {
     Int(i64),
     /// A string with its default.
     Str(&'static str),
+    /// pflag's `StringSlice` (default empty): each use is read as CSV and appended.
+    StrSlice,
 }
 
 /// One flag of a set.
@@ -46,6 +48,7 @@ enum Value {
     Bool(bool),
     Int(i64),
     Str(String),
+    Strings(Vec<String>),
 }
 
 /// The outcome of [`FlagSet::parse`].
@@ -89,6 +92,19 @@ impl Parsed {
         }
     }
 
+    /// A string-slice flag's values (empty when absent).
+    pub fn strings(&self, name: &str) -> &[String] {
+        match self.get(name) {
+            Some(Value::Strings(v)) => v,
+            _ => &[],
+        }
+    }
+
+    /// Whether the flag was given on the command line (pflag's `Changed`).
+    pub fn changed(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
     /// Positional argument `i`, or `""` (`flag.Arg(i)`).
     pub fn arg(&self, i: usize) -> &str {
         self.positional.get(i).map(String::as_str).unwrap_or("")
@@ -126,6 +142,7 @@ impl FlagSet<'_> {
                             right.push_str(&format!(" (default {})", go_quote(d)));
                         }
                     }
+                    Kind::StrSlice => left.push_str(" strings"),
                 }
                 (left, right)
             })
@@ -194,7 +211,8 @@ impl FlagSet<'_> {
                         }
                     },
                 };
-                let v = set_value(flag, &value).map_err(|cause| {
+                let previous = parsed.values.remove(flag.name);
+                let v = set_value(flag, &value, previous).map_err(|cause| {
                     Stop::Fail(format!(
                         "invalid argument {} for {} flag: {cause}",
                         go_quote(&value),
@@ -219,7 +237,11 @@ impl FlagSet<'_> {
     }
 }
 
-fn set_value(flag: &Flag, value: &str) -> std::result::Result<Value, String> {
+fn set_value(
+    flag: &Flag,
+    value: &str,
+    previous: Option<Value>,
+) -> std::result::Result<Value, String> {
     match flag.kind {
         Kind::Bool => match value {
             "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(Value::Bool(true)),
@@ -233,6 +255,72 @@ fn set_value(flag: &Flag, value: &str) -> std::result::Result<Value, String> {
             .map(Value::Int)
             .map_err(|kind| format!("strconv.ParseInt: parsing {}: {kind}", go_quote(value))),
         Kind::Str(_) => Ok(Value::Str(value.to_string())),
+        Kind::StrSlice => {
+            let mut values = match previous {
+                Some(Value::Strings(v)) => v,
+                _ => Vec::new(),
+            };
+            values.extend(read_csv_record(value)?);
+            Ok(Value::Strings(values))
+        }
+    }
+}
+
+/// One record of Go's `encoding/csv` reader, as pflag reads a string-slice value: fields
+/// split on commas, a field starting with `"` is quoted (`""` is a literal quote).
+fn read_csv_record(value: &str) -> std::result::Result<Vec<String>, String> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let line = value.strip_suffix('\n').unwrap_or(value);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let chars: Vec<char> = line.chars().collect();
+    let mut fields = Vec::new();
+    let mut i = 0;
+    loop {
+        let mut field = String::new();
+        if chars.get(i) == Some(&'"') {
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => {
+                        return Err("parse error: extraneous or missing \" in quoted-field".into())
+                    }
+                    Some('"') if chars.get(i + 1) == Some(&'"') => {
+                        field.push('"');
+                        i += 2;
+                    }
+                    Some('"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(c) => {
+                        field.push(*c);
+                        i += 1;
+                    }
+                }
+            }
+            if !matches!(chars.get(i), None | Some(',')) {
+                return Err("parse error: extraneous or missing \" in quoted-field".into());
+            }
+        } else {
+            while let Some(c) = chars.get(i) {
+                if *c == ',' {
+                    break;
+                }
+                if *c == '"' {
+                    return Err("parse error: bare \" in non-quoted-field".into());
+                }
+                field.push(*c);
+                i += 1;
+            }
+        }
+        fields.push(field);
+        if chars.get(i) == Some(&',') {
+            i += 1;
+            continue;
+        }
+        return Ok(fields);
     }
 }
 
@@ -420,6 +508,43 @@ mod tests {
             let e = ENABLE.parse(&s(&[help])).unwrap_err();
             assert_eq!((e.code(), e.rendered(false).as_str()), (0, ""));
         }
+    }
+
+    #[test]
+    fn string_slices() {
+        const MOUNT: FlagSet<'static> = FlagSet {
+            name: "storage:mount",
+            flags: &[
+                Flag {
+                    name: "phase",
+                    kind: Kind::StrSlice,
+                    usage: "--phase: phase to mount in",
+                },
+                Flag {
+                    name: "container-dir",
+                    kind: Kind::Str(""),
+                    usage: "--container-dir: path",
+                },
+            ],
+        };
+        assert_eq!(
+            MOUNT.usage(),
+            "Usage of storage:mount:\n      --container-dir string   --container-dir: path\n      --phase strings          --phase: phase to mount in\n"
+        );
+        let p = MOUNT
+            .parse(&s(&["app", "--phase", "deploy", "--phase=run,\"a,b\""]))
+            .unwrap();
+        assert_eq!(p.strings("phase"), s(&["deploy", "run", "a,b"]));
+        assert!(p.changed("phase"));
+        assert!(!p.changed("container-dir"));
+        assert!(p.strings("container-dir").is_empty());
+        let p = MOUNT.parse(&s(&["--phase", ""])).unwrap();
+        assert!(p.strings("phase").is_empty());
+        assert!(p.changed("phase"));
+        assert_eq!(
+            MOUNT.parse(&s(&["--phase", "a\"b"])).unwrap_err().code(),
+            USAGE_EXIT
+        );
     }
 
     #[test]

@@ -180,6 +180,19 @@ pub fn go_commands(name: &str, description: &str, help: &[&str], args: &[String]
     Err(Error::silent(code))
 }
 
+/// The entry point of a plugin that is Go upstream with such help text: the `commands` entry
+/// through [`go_commands`] (with the spec's name and description), everything else through
+/// the spec.
+pub fn go_main(spec: &PluginSpec, help: &[&str]) -> ! {
+    init_process();
+    let argv = argv();
+    let argv0 = argv.first().map(String::as_str).unwrap_or("");
+    if classify(argv0) == Entry::Commands {
+        exit(go_commands(spec.name, spec.description, help, argv.get(1..).unwrap_or(&[])));
+    }
+    exit(spec.dispatch(&argv))
+}
+
 fn lookup(table: &[(&'static str, Handler)], name: &str) -> Option<Handler> {
     table.iter().find(|(n, _)| *n == name).map(|(_, h)| *h)
 }

@@ -27,53 +27,11 @@ pub fn split(first: &str, command: &str) -> Result<Vec<String>, String> {
     }
 }
 
-/// `xargs` quoting: blanks separate words; single and double quotes group literally (no
-/// escapes inside); a backslash outside quotes takes the next character literally.
-/// Upstream runs whatever words xargs produced before an unmatched quote; we refuse.
+/// Quote-aware splitting; upstream runs whatever words xargs produced before an unmatched
+/// quote, we refuse the command.
 pub fn split_xargs(input: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = input.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            '\'' | '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some(q) if q == c => break,
-                        Some('\n') | None => {
-                            let kind = if c == '\'' { "single" } else { "double" };
-                            return Err(format!(
-                                "unmatched {kind} quote in the ssh command; nothing was run"
-                            ));
-                        }
-                        Some(other) => word.push(other),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(next) = chars.next() {
-                    word.push(next);
-                }
-            }
-            other => {
-                in_word = true;
-                word.push(other);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
+    dokku_common::words::split_xargs(input)
+        .map_err(|u| format!("unmatched {} quote in the ssh command; nothing was run", u.kind()))
 }
 
 #[cfg(test)]

@@ -15,9 +15,23 @@ fn unknown(cmd: &str) -> String {
 
 /// Lay out a plugin the way the installer lays out core plugins: files under
 /// core-plugins/available/<name>, linked into plugins/available and both enabled trees.
+/// A real plugin of that name is removed first: its files are links to its binary, which
+/// the fake's files would otherwise be written through.
 fn fake_core(root: &Root, name: &str, files: &[(&str, &str)]) {
     let lib = root.lib();
     let dir = lib.join("core-plugins/available").join(name);
+    for link in [
+        lib.join("plugins/enabled").join(name),
+        lib.join("plugins/available").join(name),
+        lib.join("core-plugins/enabled").join(name),
+    ] {
+        if fs::symlink_metadata(&link).is_ok() {
+            fs::remove_file(&link).unwrap();
+        }
+    }
+    if dir.exists() {
+        fs::remove_dir_all(&dir).unwrap();
+    }
     for (rel, body) in files {
         root.write_exec(&format!("lib/core-plugins/available/{name}/{rel}"), body);
     }

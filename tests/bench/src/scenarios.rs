@@ -131,6 +131,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
             cases.push(with_env(Case::new("dokku unknown command", &[&dokku, "no-such-command"])));
             cases.push(with_env(Case::new("dokku help", &[&dokku, "help"])));
             cases.push(with_env(Case::new("dokku plugin:list", &[&dokku, "plugin:list"])));
+            // App state commands (issue 4): 100 apps, one app's config and domains.
+            fs::write(dk.join("home/VHOST"), "dokku.me\n").map_err(|e| e.to_string())?;
+            for i in 0..100 {
+                let app = format!("app-{i:03}");
+                setup(with_env(Case::new("setup", &[&dokku, "apps:create", &app])))?;
+            }
+            setup(with_env(Case::new("setup", &[&dokku, "config:set", "--no-restart", "app-000", "KEY=value"])))?;
+            cases.push(with_env(Case::new("dokku apps:list (100 apps)", &[&dokku, "apps:list"])));
+            cases.push(with_env(Case::new("dokku config:get", &[&dokku, "config:get", "app-000", "KEY"])));
+            cases.push(with_env(Case::new("dokku config:set", &[&dokku, "config:set", "--no-restart", "app-000", "KEY=value"])));
+            cases.push(with_env(Case::new("dokku domains:report --format json", &[&dokku, "domains:report", "app-000", "--format", "json"])));
             // What every bash plugin pays: a hook that sources the bash API, against a bare one.
             let bare = work.join("bare-hook");
             let sourcing = work.join("sourcing-hook");
@@ -144,19 +155,57 @@ pub fn run(args: &[String]) -> Result<(), String> {
             );
         }
 
+        let counts: Vec<(String, usize)> =
+            cases.iter().filter(|c| c.name.starts_with("dokku ")).filter_map(|c| Some((c.name.clone(), processes(c)?))).collect();
         run_interleaved(&mut cases, rounds, 3)?;
-        report(&cases, rounds);
+        report(&cases, rounds, &counts);
         Ok(())
     })();
     let _ = fs::remove_dir_all(&work);
     result
 }
 
+/// Run a case's command once, for setting state up.
+fn setup(case: Case) -> Result<(), String> {
+    let status = Command::new(&case.command[0])
+        .args(&case.command[1..])
+        .envs(case.env.iter().map(|(k, v)| (k, v)))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|e| e.to_string())?;
+    status.success().then_some(()).ok_or_else(|| format!("setup {:?} failed", case.command))
+}
+
+/// How many processes one run of a case starts (itself included), counted with strace when
+/// it is installed: each process beyond the first is a hook the command had to fire.
+fn processes(case: &Case) -> Option<usize> {
+    let out = std::env::temp_dir().join(format!("dokku-rs-bench-strace-{}", std::process::id()));
+    let status = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=execve", "-o"])
+        .arg(&out)
+        .args(&case.command)
+        .envs(case.env.iter().map(|(k, v)| (k, v)))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    let text = fs::read_to_string(&out).ok();
+    let _ = fs::remove_file(&out);
+    if !status.success() && !case.name.contains("unknown") {
+        return None;
+    }
+    let text = text?;
+    let mut pids: Vec<&str> = text.lines().filter(|l| l.contains("execve(") && l.contains(" = 0")).filter_map(|l| l.split_whitespace().next()).collect();
+    pids.sort();
+    pids.dedup();
+    Some(pids.len())
+}
+
 fn whoami() -> String {
     Command::new("id").arg("-un").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
 }
 
-fn report(cases: &[Case], rounds: usize) {
+fn report(cases: &[Case], rounds: usize, counts: &[(String, usize)]) {
     let median = |name: &str| cases.iter().find(|c| c.name == name).map(|c| summarize(&c.samples).median);
     let base = median("/bin/true").unwrap_or(f64::NAN);
     println!("{rounds} interleaved rounds; times in ms; spread = p25..p75; ratios of medians\n");
@@ -181,6 +230,12 @@ fn report(cases: &[Case], rounds: usize) {
     target("dokku version / one /bin/true spawn", ratio("dokku version", "/bin/true"), 3.0);
     target("dokku unknown command / one /bin/true spawn", ratio("dokku unknown command", "/bin/true"), 3.0);
     target("bash hook sourcing common/functions / bare bash hook", ratio("bash hook sourcing functions", "bash hook, bare"), 1.5);
+    // Issue 4: at most 3 spawns plus one per hook process the command must start.
+    for name in ["dokku apps:list (100 apps)", "dokku config:get", "dokku config:set", "dokku domains:report --format json"] {
+        let Some((_, n)) = counts.iter().find(|(c, _)| c == name) else { continue };
+        let hooks = n.saturating_sub(1);
+        target(&format!("{name} ({hooks} hook processes) / /bin/true"), ratio(name, "/bin/true"), 3.0 + hooks as f64);
+    }
     if let Some(r) = ratio("dokku help", "/bin/true") {
         println!("{:<52} {r:>6.2}x  (no target)", "dokku help / one /bin/true spawn");
     }

@@ -49,6 +49,7 @@ impl Root {
         let out = Command::new("python3")
             .arg(repo_root().join("packaging/install.py"))
             .env("DOKKU_RS_NO_SYSTEM", "1")
+            .env("DOKKU_RS_LINK_BINARIES", "1")
             .env("PREFIX", dir.join("usr"))
             .env("DOKKU_LIB_ROOT", dir.join("lib"))
             .env("DOKKU_ROOT", dir.join("home"))
@@ -120,10 +121,14 @@ impl Root {
         Run::from(cmd.args(args).output().expect("run plugn"))
     }
 
-    /// Write an executable file (parents created).
+    /// Write an executable file (parents created). An existing symlink there is replaced,
+    /// never written through: installed binaries are links into the build directory.
     pub fn write_exec(&self, rel: &str, body: &str) -> PathBuf {
         let path = self.dir.join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            fs::remove_file(&path).unwrap();
+        }
         fs::write(&path, body).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
         path

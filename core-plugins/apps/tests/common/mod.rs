@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
 use dokku_rs_testkit::{Root, Run};
 
@@ -94,7 +94,24 @@ pub fn trigger(root: &Root, args: &[&str], env: &[(&str, &str)]) -> Run {
     Run::from(cmd.output().expect("run plugn"))
 }
 
-/// Hooks the recorder plugin implements: everything the apps plugin fires.
+/// Only the apps plugin's own `hook`, with the environment plugn gives it.
+pub fn own_hook(root: &Root, hook: &str, args: &[&str]) -> Run {
+    let lib = root.lib();
+    let mut cmd = root.command(lib.join("core-plugins/available/apps").join(hook));
+    cmd.env("PLUGIN_PATH", lib.join("plugins"))
+        .env("DOKKU_LIB_ROOT", &lib)
+        .env(
+            "PLUGIN_CORE_AVAILABLE_PATH",
+            lib.join("core-plugins/available"),
+        )
+        .env("PLUGIN_AVAILABLE_PATH", lib.join("plugins/available"))
+        .env("PLUGIN_ENABLED_PATH", lib.join("plugins/enabled"))
+        .args(args);
+    Run::from(cmd.output().expect("run hook"))
+}
+
+/// Hooks the recorder plugin implements: everything the apps plugin fires, and `receive-app`,
+/// which the ps plugin fires to rebuild a cloned or renamed app that has code.
 pub const RECORDED: &[&str] = &[
     "deployed-app-image-tag",
     "git-has-code",
@@ -105,6 +122,7 @@ pub const RECORDED: &[&str] = &[
     "post-create",
     "post-delete",
     "pre-delete",
+    "receive-app",
     "scheduler-detect",
     "scheduler-post-delete",
     "scheduler-retire",
@@ -194,4 +212,43 @@ pub fn root() -> Root {
     let root = Root::new();
     fs::write(root.home().join("VHOST"), "dokku.me\n").unwrap();
     root
+}
+
+/// Commit one file in a fresh source repository and fetch it into the app's bare repository
+/// as `refs/heads/master` (a fetch runs no `pre-receive` hook), so that the git plugin's
+/// `git-has-code` says the app has code.
+pub fn commit_into_app(root: &Root, app: &str) {
+    let git = |dir: &Path, args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let src = root.dir.join(format!("src-{app}"));
+    fs::create_dir_all(&src).unwrap();
+    git(&src, &["init", "-q"]);
+    fs::write(src.join("Procfile"), "web: true\n").unwrap();
+    git(&src, &["add", "Procfile"]);
+    git(&src, &["commit", "-q", "-m", "code"]);
+    git(
+        &root.home().join(app),
+        &[
+            "fetch",
+            "-q",
+            src.to_str().unwrap(),
+            "HEAD:refs/heads/master",
+        ],
+    );
 }

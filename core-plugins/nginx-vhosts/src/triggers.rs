@@ -1,0 +1,326 @@
+//! The nginx-vhosts triggers that do not build nginx configurations (those arrive with the
+//! deploy machinery: `proxy-build-config`, `post-domains-update`, `post-proxy-ports-update`,
+//! `core-post-deploy`, `core-post-extract`, `scheduler-post-deploy-process`).
+
+use std::path::Path;
+
+use dokku_common::args::nth;
+use dokku_common::property::{self, Store, GLOBAL};
+use dokku_common::{app, data, env, fs as dfs, log, report, trigger, Error, Result};
+
+use crate::props::{self, PLUGIN};
+use crate::service;
+
+fn proxy_type(name: &str) -> String {
+    trigger::Trigger::new("proxy-type")
+        .arg(name)
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim_end_matches('\n')
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn is_nginx(name: &str) -> bool {
+    proxy_type(name) == "nginx"
+}
+
+/// `data/nginx-vhosts/app-<app>`, where an app's own `nginx.conf.sigil` is kept.
+fn app_data_dir(name: &str) -> Result<std::path::PathBuf> {
+    app::check_name(name)?;
+    Ok(data::dir("nginx-vhosts")?.join(format!("app-{name}")))
+}
+
+/// `dependencies`: the packages nginx-vhosts needs where dokku installs them itself.
+pub fn dependencies(_args: &[String]) -> Result<()> {
+    if env::var("DOKKU_DISTRO").as_deref() != Some("arch") {
+        return Ok(());
+    }
+    let status = std::process::Command::new("pacman")
+        .args([
+            "-S",
+            "--noconfirm",
+            "--noprogressbar",
+            "--needed",
+            "nginx",
+            "bind-tools",
+        ])
+        .status();
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(Error::silent(s.code().unwrap_or(1))),
+        Err(e) => Err(Error::with_code(format!("pacman: {e}"), 127).raw()),
+    }
+}
+
+/// The sudoers rule letting the dokku group control the nginx service and test configs.
+fn sudoers_rule(nginx: &str) -> Option<String> {
+    let name = if service::uses_openresty() {
+        "openresty"
+    } else {
+        "nginx"
+    };
+    let executable = |p: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p)
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
+    };
+    let systemctl = if executable("/usr/bin/systemctl") {
+        "/usr/bin/systemctl"
+    } else {
+        "/bin/systemctl"
+    };
+    let tests = format!("{nginx} -t, {nginx} -t -c *");
+    let with_systemctl = format!(
+        "{s} enable {name}, {s} disable {name}, {s} reload {name}, {s} start {name}, {s} stop {name}, {s} is-active --quiet {name}, {tests}",
+        s = systemctl
+    );
+    let with_sv = format!(
+        "/usr/bin/sv enable {name}, /usr/bin/sv disable {name}, /usr/bin/sv reload {name}, /usr/bin/sv start {name}, /usr/bin/sv stop {name}, /usr/bin/sv status {name}, {tests}"
+    );
+    let commands = match env::var("DOKKU_DISTRO").as_deref().unwrap_or("") {
+        "debian" | "raspbian" if executable(systemctl) => with_systemctl,
+        "debian" | "raspbian" => {
+            let r = "/usr/sbin/invoke-rc.d";
+            format!("{r} {name} enable, {r} {name} disable, {r} {name} reload, {r} {name} start, {r} {name} stop, {tests}")
+        }
+        "ubuntu" if env::var("DOKKU_INIT_SYSTEM").as_deref() == Some("sv") => with_sv,
+        "ubuntu" if executable(systemctl) => with_systemctl,
+        "ubuntu" if executable("/usr/bin/sv") => with_sv,
+        "ubuntu" => {
+            let i = format!("/etc/init.d/{name}");
+            format!("{i} enable, {i} disable, {i} reload, {i} start, {i} stop, {tests}")
+        }
+        "arch" => with_systemctl,
+        _ => return None,
+    };
+    Some(format!("%dokku ALL=(ALL) NOPASSWD:{commands}\n"))
+}
+
+/// The host-wide part of `install` (real installs only): the sudoers rule and the nginx
+/// `conf.d` directory with dokku's `server_names_hash_bucket_size` default.
+fn install_host_files() -> Result<()> {
+    let nginx = match service::location() {
+        Ok(path) => path,
+        Err(e) => {
+            log::warn(e.message());
+            log::warn("Skipping the nginx host setup until nginx is installed");
+            return Ok(());
+        }
+    };
+    let openresty = service::uses_openresty();
+    let (root, sudoers) = if openresty {
+        (
+            "/usr/local/openresty/nginx/conf",
+            "/etc/sudoers.d/dokku-openresty",
+        )
+    } else {
+        ("/etc/nginx", "/etc/sudoers.d/dokku-nginx")
+    };
+    if let Some(rule) = sudoers_rule(&nginx.to_string_lossy()) {
+        dfs::write_atomic(Path::new(sudoers), rule.as_bytes(), 0o440)?;
+    }
+    let conf_d = Path::new(root).join("conf.d");
+    dfs::ensure_dir(&conf_d, 0o755)?;
+    let bucket = conf_d.join("server_names_hash_bucket_size.conf");
+    if !bucket.exists() {
+        dfs::write_atomic(&bucket, b"server_names_hash_bucket_size 512;\n", 0o644)?;
+    }
+    Ok(())
+}
+
+/// `install`: the property directory, old settings carried over, and on a real install the
+/// host files and a running nginx (unless it was stopped, or no app uses it).
+pub fn install(_args: &[String]) -> Result<()> {
+    let store = Store::from_env();
+    store.setup(PLUGIN)?;
+    let system = env::system_install();
+    if system {
+        install_host_files()?;
+    }
+    let entry = |var: &str, property: &str| property::Migration {
+        config_var: var.to_string(),
+        property: property.to_string(),
+        ..property::Migration::default()
+    };
+    store.migrate_config(
+        "proxy",
+        &[
+            entry("DOKKU_NGINX_PORT", "proxy-port"),
+            entry("DOKKU_NGINX_SSL_PORT", "proxy-ssl-port"),
+        ],
+    )?;
+    let stopped_marker = data::dir("nginx-vhosts")?.join("nginx.stopped");
+    if stopped_marker.is_file() {
+        dfs::remove_file(&stopped_marker)?;
+        store.set(PLUGIN, GLOBAL, "proxy-status", "stopped")?;
+    }
+    if !system || Path::new("/usr/bin/sv").is_file() {
+        return Ok(());
+    }
+    if store.get(PLUGIN, GLOBAL, "proxy-status") == "stopped" {
+        return Ok(());
+    }
+    let apps = app::unfiltered_apps().unwrap_or_default();
+    if !apps.is_empty() && !apps.iter().any(|a| is_nginx(a)) {
+        return Ok(());
+    }
+    service::init_cmd("start", "").or_else(|_| service::init_cmd("reload", ""))
+}
+
+/// `post-create <app>`: the app's property directory.
+pub fn post_create(args: &[String]) -> Result<()> {
+    Store::from_env().setup_app(PLUGIN, nth(args, 0))
+}
+
+/// `post-delete <app>`: drop the app's properties and kept template, and reload a running
+/// nginx so it forgets the app.
+pub fn post_delete(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    property::delete_trigger(PLUGIN, args)?;
+    if service::is_running() {
+        service::with_stdout_discarded(|| service::restart_for(name))?;
+    }
+    dfs::remove_all(&app_data_dir(name)?)?;
+    Ok(())
+}
+
+/// `post-app-clone-setup <old> <new>`: copy the properties; the clone gets its own config.
+pub fn post_app_clone_setup(args: &[String]) -> Result<()> {
+    property::clone_setup_trigger(PLUGIN, args)?;
+    let (_, new) = property::app_pair(args)?;
+    let conf = dokku_common::Paths::from_env()
+        .app_root(new)
+        .join("nginx.conf");
+    dfs::remove_all(&conf)?;
+    Ok(())
+}
+
+/// `post-app-rename-setup <old> <new>`: move the properties and clear the proxy config.
+pub fn post_app_rename_setup(args: &[String]) -> Result<()> {
+    property::rename_setup_trigger(PLUGIN, args)?;
+    trigger::call_ok("proxy-clear-config", &[nth(args, 1)])
+}
+
+/// Whether `ports-get` lists a mapping on the default http or https port.
+fn maps_default_ports(name: &str) -> bool {
+    trigger::capture_lenient("ports-get", &[name])
+        .split_whitespace()
+        .any(|m| m.starts_with("http:80:") || m.starts_with("https:443:"))
+}
+
+/// Drop the stored proxy ports for which `drop` says so, and port maps on 80/443.
+fn reset_ports(name: &str, drop: impl Fn(&str, &str) -> bool, forget_detected: bool) -> Result<()> {
+    let store = Store::from_env();
+    for key in ["proxy-port", "proxy-ssl-port"] {
+        let value = trigger::capture_lenient("ports-get-property", &[name, key]);
+        if drop(key, &value) {
+            store.delete("proxy", name, key)?;
+        }
+    }
+    if forget_detected {
+        store.delete("ports", name, "map-detected")?;
+    }
+    if maps_default_ports(name) {
+        trigger::call_ok("ports-clear", &[name])?;
+    }
+    Ok(())
+}
+
+/// `pre-enable-vhost <app>`: forget the proxy ports so they are chosen again for vhosts.
+pub fn pre_enable_vhost(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if !is_nginx(name) {
+        return Ok(());
+    }
+    reset_ports(name, |_, value| !value.is_empty(), true)
+}
+
+/// `pre-disable-vhost <app>`: forget proxy ports that are the vhost defaults (80 and 443).
+pub fn pre_disable_vhost(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if !is_nginx(name) {
+        return Ok(());
+    }
+    reset_ports(
+        name,
+        |key, value| {
+            (key == "proxy-port" && value == "80") || (key == "proxy-ssl-port" && value == "443")
+        },
+        false,
+    )
+}
+
+/// `pre-restore`: start nginx again when it was running before.
+pub fn pre_restore(_args: &[String]) -> Result<()> {
+    if props::store().get(PLUGIN, GLOBAL, "proxy-status") != "started" {
+        return Ok(());
+    }
+    // Every step runs even when one fails; the last one decides, as upstream's `if !` does.
+    let _ = props::store().set(PLUGIN, GLOBAL, "proxy-status", "started");
+    let _ = service::init_cmd("enable", "");
+    if service::init_cmd("start", "").is_err() {
+        log::warn("Failed to restore nginx proxy, requests may not route as expected");
+    }
+    Ok(())
+}
+
+fn clear_config_for(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(log::fail("Please specify an app to run the command on"));
+    }
+    if is_nginx(name) {
+        trigger::call_ok("network-clear-config", &[name])?;
+        service::clear_config(name)?;
+    }
+    Ok(())
+}
+
+/// `proxy-clear-config <app>|--all`: remove the app's `nginx.conf` (every app's with
+/// `--all`) and reload nginx.
+pub fn proxy_clear_config(args: &[String]) -> Result<()> {
+    let target = nth(args, 0);
+    if target != "--all" {
+        return clear_config_for(target);
+    }
+    let apps = match app::dokku_apps() {
+        Ok(apps) => apps,
+        Err(e) => {
+            log::warn(e.message());
+            Vec::new()
+        }
+    };
+    // Upstream goes on past a failing app and (through a bash quirk) always succeeds.
+    for each in apps {
+        let _ = clear_config_for(&each).map_err(|e| e.report());
+    }
+    Ok(())
+}
+
+/// `proxy-enable <app>`: turn vhosts back on and restart the app.
+pub fn proxy_enable(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if is_nginx(name) {
+        trigger::call_ok("domains-enable", &[name, "false"])?;
+        trigger::call_ok("app-restart", &[name])?;
+    }
+    Ok(())
+}
+
+/// `proxy-disable <app>`: turn vhosts off and restart the app.
+pub fn proxy_disable(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if is_nginx(name) {
+        trigger::call_ok("domains-disable", &[name, "false"])?;
+        trigger::call_ok("app-restart", &[name])?;
+    }
+    Ok(())
+}
+
+/// `report <app>`.
+pub fn report(args: &[String]) -> Result<()> {
+    report::report_one(&crate::report::NginxReport, nth(args, 0), "", None)
+}
