@@ -25,6 +25,7 @@ pub mod env;
 pub mod error;
 pub mod extract;
 pub mod fs;
+pub mod label_proxy;
 pub mod lock;
 pub mod log;
 pub mod parallel;
