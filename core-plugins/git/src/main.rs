@@ -11,6 +11,7 @@ mod repo;
 mod report;
 mod ssh;
 mod subcommands;
+mod sync;
 mod triggers;
 mod upload_pack;
 
@@ -32,6 +33,7 @@ static SPEC: PluginSpec = PluginSpec {
         ("report", report::subcommand),
         ("set", subcommands::set),
         ("status", subcommands::status),
+        ("sync", sync::sync),
     ],
     triggers: &[
         ("deploy-source-set", triggers::deploy_source_set),

@@ -165,6 +165,18 @@ pub fn copy_app_dir(old: &str, new: &str) -> Result<()> {
     })
 }
 
+/// Copy everything under `src` into `dst` (dot-files included), as `rsync -a src/ dst` does
+/// for a git directory: modes, times and symlinks kept, existing files replaced.
+pub fn copy_tree(src: &Path, dst: &Path) -> Result<()> {
+    copy_children(src, dst, false).map_err(|e| {
+        Error::new(format!(
+            "Unable to copy {} to {}: {e}",
+            src.display(),
+            dst.display()
+        ))
+    })
+}
+
 fn copy_children(src: &Path, dst: &Path, top: bool) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(src)?.collect::<io::Result<_>>()?;
     entries.sort_by_key(|e| e.file_name());

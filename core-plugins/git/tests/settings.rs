@@ -57,10 +57,13 @@ fn help_texts() {
             .stdout("")
             .stderr("");
     }
-    // The deploy path is not here yet: those words are nobody's.
+    // `git:sync` is a subcommand; the rest of the deploy path is not here yet.
     root.dokku(&["git:sync", "web", "x"])
+        .code(20)
+        .stderr(" !     App web does not exist\n");
+    root.dokku(&["git-hook", "web"])
         .code(1)
-        .stderr(" !     `git:sync web x` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n");
+        .stderr(" !     `git-hook web` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n");
 }
 
 #[test]
