@@ -223,9 +223,10 @@ def install():
         for path in (f"{LIB}/plugins", f"{LIB}/core-plugins", f"{LIB}/config", f"{LIB}/data", HOME, LOGS):
             chown_tree(path)
         install_sudoers()
-        env = dict(os.environ, PLUGIN_PATH=f"{LIB}/core-plugins", DOKKU_LIB_PATH=LIB, DOKKU_ROOT=HOME)
-        # Upstream's postinst runs every core plugin's install trigger.
-        subprocess.run([f"{PREFIX}/bin/plugn", "trigger", "install"], env=env, check=True)
+        env = dict(os.environ, DOKKU_LIB_PATH=LIB, DOKKU_ROOT=HOME, DOKKU_LOGS_DIR=LOGS)
+        # As upstream's postinst: every core plugin's install trigger, through the entry point so
+        # the hooks get the environment dokku gives them.
+        subprocess.run([f"{PREFIX}/bin/dokku", "plugin:install", "--core"], env=env, check=True)
     print(f"-----> dokku-rs {version} installed (lib {LIB}, binaries {PREFIX}/bin)")
 
 
