@@ -1,7 +1,7 @@
 //! `network:*` commands and network triggers that need no docker daemon, through the real
 //! `dokku` entry point in a temporary install: output bytes, exit statuses, stored files.
 
-mod support;
+use dokku_rs_testkit::support;
 
 use std::fs;
 

@@ -1,7 +1,7 @@
 //! The network commands and triggers against the real docker daemon. Every network,
 //! container and image a test creates is removed by the `Docker` guard, also on failure.
 
-mod support;
+use dokku_rs_testkit::support;
 
 use std::fs;
 

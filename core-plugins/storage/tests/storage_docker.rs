@@ -2,7 +2,7 @@
 //! namespace setting) and `storage:exec` with a locally built image. Docker objects are
 //! removed by the `Docker` guard, also on failure.
 
-mod support;
+use dokku_rs_testkit::support;
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;

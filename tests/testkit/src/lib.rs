@@ -3,6 +3,8 @@
 //!
 //! Build the binaries first (`cargo build --workspace`; `tests/run` does it).
 
+pub mod support;
+
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;

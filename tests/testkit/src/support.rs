@@ -1,7 +1,5 @@
-//! Helpers shared by the network tests: running this plugin's hooks directly, fixture
-//! plugins, and a guard for the docker objects a test creates.
-
-#![allow(dead_code)]
+//! Helpers for plugin integration tests: running one plugin's hooks directly, fixture
+//! plugins, property paths, and a guard for the docker objects a test creates.
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -9,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dokku_rs_testkit::{Root, Run};
+use crate::{Root, Run};
 
 /// Run one of `plugin`'s hooks directly (other plugins' hooks of the same name do not run),
 /// with `stdin` as its input (none: `/dev/null`).
@@ -164,6 +162,12 @@ impl Docker {
         args.extend_from_slice(extra);
         args.extend_from_slice(&[image, "sleep", "600"]);
         docker_ok(&args)
+    }
+}
+
+impl Default for Docker {
+    fn default() -> Self {
+        Docker::new()
     }
 }
 
