@@ -486,7 +486,8 @@ fn build_image(tag: &str, files: &[(&str, &str)], extra: &str) {
     )
     .unwrap();
     let out = Command::new("docker")
-        .args(["build", "-q", "-t", tag])
+        // No cache: parallel tests remove their images, and a cached layer could vanish mid-build.
+        .args(["build", "--no-cache", "-q", "-t", tag])
         .arg(&ctx)
         .output()
         .unwrap();

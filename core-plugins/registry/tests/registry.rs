@@ -338,7 +338,7 @@ fn build_image(tag: &str) {
     )
     .unwrap();
     let out = Command::new("docker")
-        .args(["build", "-q", "-t", tag])
+        .args(["build", "--no-cache", "-q", "-t", tag])
         .arg(&ctx)
         .output()
         .unwrap();

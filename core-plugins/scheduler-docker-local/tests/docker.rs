@@ -48,7 +48,7 @@ impl Docker {
         )
         .unwrap();
         let tag = format!("dokku-rs-test/sdl-{name}:{}", std::process::id());
-        docker_ok(&["build", "-q", "-t", &tag, ctx.to_str().unwrap()]);
+        docker_ok(&["build", "--no-cache", "-q", "-t", &tag, ctx.to_str().unwrap()]);
         let _ = fs::remove_dir_all(&ctx);
         Docker {
             tag: tag.clone(),

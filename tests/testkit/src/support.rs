@@ -148,7 +148,7 @@ impl Docker {
         )
         .unwrap();
         self.images.borrow_mut().push(tag.clone());
-        let (code, _, err) = docker(&["build", "-q", "-t", &tag, dir.to_str().unwrap()]);
+        let (code, _, err) = docker(&["build", "--no-cache", "-q", "-t", &tag, dir.to_str().unwrap()]);
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(code, 0, "docker build failed: {err}");
         tag
