@@ -2,7 +2,12 @@
 PREFIX ?= /usr
 DESTDIR ?=
 CARGO ?= cargo
-export PREFIX DESTDIR
+# Release binaries link the C library statically: a static program starts in less time than
+# a dynamic /bin/true, and every command and trigger is a program start (docs/performance.md).
+# With an explicit --target, the flag reaches only our binaries, not build-time proc macros.
+HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+BIN_DIR ?= $(CURDIR)/target/$(HOST)/release
+export PREFIX DESTDIR BIN_DIR
 
 # Runtime packages the installed system needs (the entry point switches users with sudo,
 # plugn installs plugins with git, and the rc files are bash).
@@ -13,7 +18,8 @@ RUNTIME_DEBS := sudo git bash curl openssh-client
 all: build
 
 build:
-	$(CARGO) build --release --workspace --bins
+	RUSTFLAGS="$(RUSTFLAGS) -C target-feature=+crt-static" \
+		$(CARGO) build --release --workspace --bins --target $(HOST)
 
 # Only a root install on a Debian-like system installs packages; DESTDIR builds never do.
 deps:

@@ -11,7 +11,8 @@ Each core plugin declares its layout in core-plugins/<name>/plugin.toml under [d
 Every installed name is a symlink to the binary, which dispatches on the name it runs under.
 
 Environment: DESTDIR, PREFIX (/usr), DOKKU_LIB_ROOT (/var/lib/dokku), DOKKU_ROOT (/home/dokku),
-DOKKU_LOGS_DIR (/var/log/dokku), BIN_DIR (target/release), DOKKU_SYSTEM_USER/GROUP (dokku).
+DOKKU_LOGS_DIR (/var/log/dokku), BIN_DIR (target/<host>/release, where `make build` puts the
+static binaries), DOKKU_SYSTEM_USER/GROUP (dokku).
 """
 
 import grp
@@ -30,7 +31,17 @@ PREFIX = os.environ.get("PREFIX", "/usr")
 LIB = os.environ.get("DOKKU_LIB_ROOT", "/var/lib/dokku")
 HOME = os.environ.get("DOKKU_ROOT", "/home/dokku")
 LOGS = os.environ.get("DOKKU_LOGS_DIR", "/var/log/dokku")
-BIN_DIR = os.environ.get("BIN_DIR", os.path.join(REPO, "target", "release"))
+def default_bin_dir():
+    """Where `make build` leaves the release binaries: target/<host triple>/release."""
+    try:
+        out = subprocess.run(["rustc", "-vV"], capture_output=True, text=True, check=True).stdout
+        host = next(l.split(": ", 1)[1] for l in out.splitlines() if l.startswith("host: "))
+        return os.path.join(REPO, "target", host, "release")
+    except (OSError, subprocess.CalledProcessError, StopIteration):
+        return os.path.join(REPO, "target", "release")
+
+
+BIN_DIR = os.environ.get("BIN_DIR") or default_bin_dir()
 USER = os.environ.get("DOKKU_SYSTEM_USER", "dokku")
 GROUP = os.environ.get("DOKKU_SYSTEM_GROUP", "dokku")
 SUDOERS = "/etc/sudoers.d/dokku-docker"

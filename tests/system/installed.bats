@@ -84,6 +84,28 @@ teardown_file() {
   [[ "$output" == *"    hello "*"A community-style test plugin"* ]]
 }
 
+@test "release binaries are static; plugin:trigger as root becomes the dokku user with its groups" {
+  for bin in /usr/bin/dokku /usr/bin/plugn /var/lib/dokku/core-plugins/available/config/config; do
+    run ldd "$bin"
+    [[ "$output" == *"statically linked"* ]]
+  done
+  local dir=/var/lib/dokku/plugins/available/probe
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  printf '[plugin]\ndescription = "probe"\nversion = "0.1.0"\n[plugin.config]\n' >"$dir/plugin.toml"
+  printf '#!/usr/bin/env bash\necho "$(id -un) $(id -gn) $HOME"\nid -Gn\n' >"$dir/probe-identity"
+  chmod +x "$dir/probe-identity"
+  dokku plugin:enable probe
+  run dokku plugin:trigger probe-identity
+  dokku plugin:disable probe
+  rm -rf "$dir"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "dokku $(id -gn dokku) /home/dokku" ]
+  # The same groups initgroups(3) would give (id reads them through NSS); order aside.
+  [ "$(tr ' ' '\n' <<<"${lines[1]}" | sort)" = "$(id -Gn dokku | tr ' ' '\n' | sort)" ]
+}
+
 start_sshd() {
   mkdir -p /run/sshd
   ssh-keygen -q -t ed25519 -N '' -f "$WORK/host_key"

@@ -17,10 +17,7 @@ const MOTD_FILE: &str = "/etc/update-motd.d/99-dokku";
 
 pub fn install(_args: &[String]) -> Result<()> {
     let root = Paths::from_env().dokku_root;
-    let script = std::env::args_os()
-        .next()
-        .map(|a| a.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let script = dokku_common::plugin::argv0();
     write_vhost(&root, &script)?;
     if env::system_install() {
         redeploy_unit(&script)?;

@@ -16,10 +16,7 @@ const FS_TYPES: [&str; 12] = [
 
 /// Upstream's script path as bash would name it: the path this subcommand runs under.
 fn script() -> String {
-    std::env::args_os()
-        .next()
-        .map(|a| a.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    dokku_common::plugin::argv0()
 }
 
 pub fn report(args: &[String]) -> Result<()> {

@@ -25,7 +25,8 @@ static SPEC: PluginSpec = PluginSpec {
     commands: None,
 };
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::init_process();
     let argv = plugin::argv();
     let argv0 = argv.first().map(String::as_str).unwrap_or("");

@@ -47,6 +47,7 @@ static SPEC: PluginSpec = PluginSpec {
     commands: None,
 };
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::go_main(&SPEC, HELP)
 }

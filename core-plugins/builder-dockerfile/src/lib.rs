@@ -23,6 +23,7 @@ static SETTINGS: Settings = Settings {
     triggers: &[],
 };
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     builder_settings::main(&SETTINGS)
 }

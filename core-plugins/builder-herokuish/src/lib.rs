@@ -92,6 +92,7 @@ fn docker_args(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     builder_settings::main(&SETTINGS)
 }

@@ -74,6 +74,7 @@ fn procfile_command(app: &str, proc_type: &str) -> String {
     }
 }
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     builder_settings::main(&SETTINGS)
 }

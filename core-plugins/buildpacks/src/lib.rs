@@ -62,7 +62,8 @@ fn commands(args: &[String]) -> dokku_common::Result<()> {
     plugin::go_commands("buildpacks", DESCRIPTION, HELP, args)
 }
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::init_process();
     let argv = plugin::argv();
     let argv0 = argv.first().map(String::as_str).unwrap_or("");

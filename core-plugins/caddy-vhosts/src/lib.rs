@@ -1,7 +1,8 @@
-//! dokku-rs core plugin `caddy-vhosts`: caddy settings, report and container labels
-//! (see dokku_common::label_proxy). Config generation and caddy:start/stop are deploy work.
+//! dokku-rs core plugin `caddy-vhosts`: caddy settings, report, container labels and the
+//! compose file caddy:show-config prints (see dokku_common::label_proxy). caddy:start/stop
+//! are deploy work.
 
-use dokku_common::label_proxy::{Config, Fallback::*, Prop};
+use dokku_common::label_proxy::{Config, Fallback::*, Param::*, Prop};
 
 const KEYS: &[&str] = &[
     "image",
@@ -40,6 +41,14 @@ static CONFIG: Config = Config {
     invalid_key: "Invalid key specified, valid keys include: image letsencrypt-email letsencrypt-server log-level polling-interval tls-internal",
     env_prefix: None,
     data_dirs: &["caddy"],
+    compose: &[
+        ("CADDY_DATA_DIR", DataDir("caddy")),
+        ("CADDY_IMAGE", Computed("image")),
+        ("CADDY_LETSENCRYPT_EMAIL", Computed("letsencrypt-email")),
+        ("CADDY_LETSENCRYPT_SERVER", Computed("letsencrypt-server")),
+        ("CADDY_LOG_LEVEL", Computed("log-level")),
+        ("CADDY_POLLING_INTERVAL", Computed("polling-interval")),
+    ],
 };
 
 dokku_common::label_proxy_main!(CONFIG, false);

@@ -32,6 +32,66 @@ const REPORT_WEB: &str = "=====> web caddy information\n\
 \x20      Caddy global tls internal:         \n\
 \x20      Caddy tls internal:                \n";
 
+/// The compose files, as upstream renders them (`@LIB@` is `DOKKU_LIB_ROOT`).
+const COMPOSE_DEFAULT: &str = "---\n\
+services:\n\
+\x20 caddy:\n\
+\x20   image: \"lucaslorentz/caddy-docker-proxy:2.13\"\n\
+\n\
+\x20   environment:\n\
+\x20     - CADDY_INGRESS_NETWORKS=bridge\n\
+\x20     - CADDY_DOCKER_POLLING_INTERVAL=5s\n\
+\n\
+\x20   labels: # Global options\n\
+\x20     - caddy.log.format=json\n\
+\x20     - caddy.log.level=ERROR\n\
+\x20     \n\
+\x20     - \"caddy.auto_https=off\"\n\
+\x20     \n\
+\n\
+\x20   network_mode: bridge\n\
+\n\
+\x20   ports:\n\
+\x20     - \"80:80\"\n\
+\x20     \n\
+\n\
+\x20   restart: unless-stopped\n\
+\n\
+\x20   volumes:\n\
+\x20     - \"/var/run/docker.sock:/var/run/docker.sock:ro\"\n\
+\x20     - \"@LIB@/data/caddy:/data\"\n";
+
+const COMPOSE_LETSENCRYPT: &str = "---\n\
+services:\n\
+\x20 caddy:\n\
+\x20   image: \"my/caddy:1\"\n\
+\n\
+\x20   environment:\n\
+\x20     - CADDY_INGRESS_NETWORKS=bridge\n\
+\x20     - CADDY_DOCKER_POLLING_INTERVAL=10s\n\
+\n\
+\x20   labels: # Global options\n\
+\x20     - caddy.log.format=json\n\
+\x20     - caddy.log.level=DEBUG\n\
+\x20     \n\
+\x20     - \"caddy.email=admin@example.com\"\n\
+\x20     - \"caddy.acme_ca=https://acme-staging-v02.api.letsencrypt.org/directory\"\n\
+\x20     \n\
+\n\
+\x20   network_mode: bridge\n\
+\n\
+\x20   ports:\n\
+\x20     - \"80:80\"\n\
+\x20     \n\
+\x20     - \"443:443\"\n\
+\x20     \n\
+\n\
+\x20   restart: unless-stopped\n\
+\n\
+\x20   volumes:\n\
+\x20     - \"/var/run/docker.sock:/var/run/docker.sock:ro\"\n\
+\x20     - \"@LIB@/data/caddy:/data\"\n";
+
 #[test]
 fn help() {
     shared::help("caddy", USAGE);
@@ -83,15 +143,37 @@ fn report_and_tls_internal() {
 }
 
 #[test]
-fn show_config_needs_compose_or_is_deploy_work() {
+fn show_config() {
     let root = shared::root_with_app();
-    let run = root.dokku(&["caddy:show-config", "web"]);
-    run.code(1);
-    assert!(
-        run.stderr == " !     Required docker compose plugin is not installed\n"
-            || run.stderr == " !     caddy:show-config is not implemented in dokku-rs yet\n",
-        "{}",
-        run.stderr
+    shared::fake_docker(&root, true);
+    assert_eq!(
+        shared::show_config(&root, "caddy"),
+        shared::expand(&root, COMPOSE_DEFAULT)
+    );
+    for (key, value) in [
+        ("letsencrypt-email", "admin@example.com"),
+        ("letsencrypt-server", "https://acme-staging-v02.api.letsencrypt.org/directory"),
+        ("log-level", "debug"),
+        ("polling-interval", "10s"),
+        ("image", "my/caddy:1"),
+    ] {
+        root.dokku(&["caddy:set", "--global", key, value]).ok();
+    }
+    // Per-app settings do not reach the proxy's compose file.
+    root.dokku(&["caddy:set", "web", "tls-internal", "true"]).ok();
+    assert_eq!(
+        shared::show_config(&root, "caddy"),
+        shared::expand(&root, COMPOSE_LETSENCRYPT)
+    );
+}
+
+#[test]
+fn show_config_sources() {
+    shared::show_config_sources(
+        "caddy",
+        "map[CADDY_DATA_DIR:@LIB@/data/caddy CADDY_IMAGE:lucaslorentz/caddy-docker-proxy:2.13 \
+CADDY_LETSENCRYPT_EMAIL: CADDY_LETSENCRYPT_SERVER:https://acme-v02.api.letsencrypt.org/directory \
+CADDY_LOG_LEVEL:ERROR CADDY_POLLING_INTERVAL:5s]",
     );
 }
 

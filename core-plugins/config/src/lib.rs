@@ -69,7 +69,8 @@ static SPEC: PluginSpec = PluginSpec {
     commands: None,
 };
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::init_process();
     let argv = plugin::argv();
     // Bare `config` shows the environment instead of the usage, and upstream's help text has

@@ -27,7 +27,7 @@ const FLAGS: &[Flag] = &[
 ];
 
 fn parse(args: &[String]) -> Result<Parsed> {
-    let argv0 = std::env::args().next().unwrap_or_default();
+    let argv0 = dokku_common::plugin::argv0();
     flags::goflag(FLAGS, args, GoUsage::Default(&argv0))
 }
 

@@ -24,7 +24,7 @@ fn crontab_program() -> Option<PathBuf> {
     if env::var("DOKKU_RS_NO_SYSTEM").as_deref() == Some("1") {
         return None;
     }
-    let home = nix::unistd::User::from_name(&env::system_user()).ok()??.dir;
+    let home = dokku_common::account::user_by_name(&env::system_user())?.home;
     let root = dokku_common::Paths::from_env().dokku_root;
     match (std::fs::canonicalize(root), std::fs::canonicalize(home)) {
         (Ok(a), Ok(b)) if a == b => Some(PathBuf::from("crontab")),

@@ -1,7 +1,8 @@
-//! dokku-rs core plugin `haproxy-vhosts`: haproxy settings, report and container labels
-//! (see dokku_common::label_proxy). Config generation and haproxy:start/stop are deploy work.
+//! dokku-rs core plugin `haproxy-vhosts`: haproxy settings, report, container labels and the
+//! compose file haproxy:show-config prints (see dokku_common::label_proxy). haproxy:start/stop
+//! are deploy work.
 
-use dokku_common::label_proxy::{Config, Fallback::*, Prop};
+use dokku_common::label_proxy::{Config, Fallback::*, Param::*, Prop};
 
 const KEYS: &[&str] = &[
     "image",
@@ -38,6 +39,13 @@ static CONFIG: Config = Config {
     invalid_key: "Invalid key specified, valid keys include: image log-level letsencrypt-email letsencrypt-server refresh-conf",
     env_prefix: None,
     data_dirs: &["haproxy"],
+    compose: &[
+        ("HAPROXY_IMAGE", Computed("image")),
+        ("HAPROXY_LOG_LEVEL", Computed("log-level")),
+        ("HAPROXY_LETSENCRYPT_EMAIL", Computed("letsencrypt-email")),
+        ("HAPROXY_LETSENCRYPT_SERVER", Computed("letsencrypt-server")),
+        ("HAPROXY_REFRESH_CONF", Computed("refresh-conf")),
+    ],
 };
 
 dokku_common::label_proxy_main!(CONFIG, false);

@@ -29,6 +29,64 @@ const REPORT_WEB: &str = "=====> web haproxy information\n\
 \x20      Haproxy global log level:            \n\
 \x20      Haproxy global refresh conf:         \n";
 
+/// The compose files, as upstream renders them (the stray quote after the email included).
+const COMPOSE_DEFAULT: &str = "---\n\
+services:\n\
+\x20 haproxy:\n\
+\x20   image: \"byjg/easy-haproxy:6.1.1\"\n\
+\n\
+\x20   environment:\n\
+\x20     - EASYHAPROXY_DISCOVER=docker\n\
+\x20     - EASYHAPROXY_LABEL_PREFIX=haproxy\n\
+\x20     - EASYHAPROXY_LOG_LEVEL=ERROR\n\
+\x20     - EASYHAPROXY_REFRESH_CONF=10\n\
+\x20     - CERTBOT_LOG_LEVEL=ERROR\n\
+\x20     - HAPROXY_LOG_LEVEL=ERROR\n\
+\x20     \n\
+\x20     - HAPROXY_STATS_PORT=false\n\
+\n\
+\x20   network_mode: bridge\n\
+\n\
+\x20   ports:\n\
+\x20     - \"80:80\"\n\
+\x20     \n\
+\n\
+\x20   restart: unless-stopped\n\
+\n\
+\x20   volumes:\n\
+\x20     - \"/var/run/docker.sock:/var/run/docker.sock:ro\"\n";
+
+const COMPOSE_LETSENCRYPT: &str = "---\n\
+services:\n\
+\x20 haproxy:\n\
+\x20   image: \"byjg/easy-haproxy:6.1.1\"\n\
+\n\
+\x20   environment:\n\
+\x20     - EASYHAPROXY_DISCOVER=docker\n\
+\x20     - EASYHAPROXY_LABEL_PREFIX=haproxy\n\
+\x20     - EASYHAPROXY_LOG_LEVEL=INFO\n\
+\x20     - EASYHAPROXY_REFRESH_CONF=30\n\
+\x20     - CERTBOT_LOG_LEVEL=INFO\n\
+\x20     - HAPROXY_LOG_LEVEL=INFO\n\
+\x20     \n\
+\x20     - EASYHAPROXY_LETSENCRYPT_EMAIL=admin@example.com\"\n\
+\x20     - EASYHAPROXY_LETSENCRYPT_SERVER=https://acme-v02.api.letsencrypt.org/directory\n\
+\x20     \n\
+\x20     - HAPROXY_STATS_PORT=false\n\
+\n\
+\x20   network_mode: bridge\n\
+\n\
+\x20   ports:\n\
+\x20     - \"80:80\"\n\
+\x20     \n\
+\x20     - \"443:443\"\n\
+\x20     \n\
+\n\
+\x20   restart: unless-stopped\n\
+\n\
+\x20   volumes:\n\
+\x20     - \"/var/run/docker.sock:/var/run/docker.sock:ro\"\n";
+
 #[test]
 fn help() {
     shared::help("haproxy", USAGE);
@@ -81,4 +139,29 @@ fn report() {
 #[test]
 fn lifecycle() {
     shared::lifecycle("haproxy", None, false);
+}
+
+#[test]
+fn show_config() {
+    let root = shared::root_with_app();
+    shared::fake_docker(&root, true);
+    assert_eq!(shared::show_config(&root, "haproxy"), COMPOSE_DEFAULT);
+    for (key, value) in [
+        ("letsencrypt-email", "admin@example.com"),
+        ("log-level", "info"),
+        ("refresh-conf", "30"),
+    ] {
+        root.dokku(&["haproxy:set", "--global", key, value]).ok();
+    }
+    assert_eq!(shared::show_config(&root, "haproxy"), COMPOSE_LETSENCRYPT);
+}
+
+#[test]
+fn show_config_sources() {
+    shared::show_config_sources(
+        "haproxy",
+        "map[HAPROXY_IMAGE:byjg/easy-haproxy:6.1.1 HAPROXY_LETSENCRYPT_EMAIL: \
+HAPROXY_LETSENCRYPT_SERVER:https://acme-v02.api.letsencrypt.org/directory HAPROXY_LOG_LEVEL:ERROR \
+HAPROXY_REFRESH_CONF:10]",
+    );
 }

@@ -80,7 +80,8 @@ fn commands(args: &[String]) -> Result<()> {
     }
 }
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::init_process();
     let argv = plugin::argv();
     let argv0 = argv.first().map(String::as_str).unwrap_or("");

@@ -1,7 +1,8 @@
-//! dokku-rs core plugin `openresty-vhosts`: openresty settings, report and container labels
-//! (see dokku_common::label_proxy). Config generation and openresty:start/stop are deploy work.
+//! dokku-rs core plugin `openresty-vhosts`: openresty settings, report, container labels and the
+//! compose file openresty:show-config prints (see dokku_common::label_proxy). openresty:start/stop
+//! are deploy work.
 
-use dokku_common::label_proxy::{Config, Fallback::*, Prop};
+use dokku_common::label_proxy::{Config, Fallback::*, Param::*, Prop};
 
 const KEYS: &[&str] = &[
     "access-log-format",
@@ -95,6 +96,13 @@ static CONFIG: Config = Config {
     invalid_key: "Invalid key specified, valid keys include: access-log-format, access-log-path, allowed-letsencrypt-domains-func-base64, bind-address-ipv4, bind-address-ipv6, client-body-timeout, client-header-timeout, client-max-body-size, error-log-path, hsts, hsts-include-subdomains, hsts-preload, hsts-max-age, image, keepalive-timeout, log-level, letsencrypt-email, letsencrypt-server, lingering-timeout, proxy-connect-timeout, proxy-connect-timeout, proxy-read-timeout, proxy-send-timeout, send-timeout, underscore-in-headers, x-forwarded-for-value, x-forwarded-port-value, x-forwarded-proto-value, x-forwarded-ssl",
     env_prefix: None,
     data_dirs: &["openresty-vhosts", "openresty-vhosts/.docker-letsencrypt"],
+    compose: &[
+        ("OPENRESTY_DATA_DIR", DataDir("openresty-vhosts/.docker-letsencrypt")),
+        ("OPENRESTY_IMAGE", Computed("image")),
+        ("OPENRESTY_LETSENCRYPT_EMAIL", Computed("letsencrypt-email")),
+        ("OPENRESTY_LETSENCRYPT_SERVER", Computed("letsencrypt-server")),
+        ("ALLOWED_DOMAINS_FUNC_BASE64", AllowedDomainsFunc),
+    ],
 };
 
 dokku_common::label_proxy_main!(CONFIG, true);

@@ -17,6 +17,54 @@ Additional commands:\n\
 \x20   openresty:start                              Starts the openresty server\n\
 \x20   openresty:stop                               Stops the openresty server\n";
 
+/// The compose files, as upstream renders them (`@LIB@` is `DOKKU_LIB_ROOT`).
+const COMPOSE_DEFAULT: &str = "---\n\
+services:\n\
+\x20 openresty:\n\
+\x20   image: \"dokku/openresty-docker-proxy:0.12.1\"\n\
+\n\
+\x20   environment:\n\
+\x20     - OPENRESTY_LABEL_PREFIX=openresty.\n\
+\x20     \n\
+\n\
+\x20   network_mode: bridge\n\
+\n\
+\x20   ports:\n\
+\x20     - \"80:80\"\n\
+\x20     \n\
+\n\
+\x20   restart: unless-stopped\n\
+\n\
+\x20   volumes:\n\
+\x20     - \"/var/run/docker.sock:/var/run/docker.sock:ro\"\n\
+\x20     - \"@LIB@/data/openresty-vhosts/.docker-letsencrypt:/etc/resty-auto-ssl\"\n";
+
+const COMPOSE_LETSENCRYPT: &str = "---\n\
+services:\n\
+\x20 openresty:\n\
+\x20   image: \"dokku/openresty-docker-proxy:0.12.1\"\n\
+\n\
+\x20   environment:\n\
+\x20     - OPENRESTY_LABEL_PREFIX=openresty.\n\
+\x20     \n\
+\x20     - OPENRESTY_LETSENCRYPT_EMAIL=admin@example.com\n\
+\x20     - OPENRESTY_LETSENCRYPT_CA=https://acme-v02.api.letsencrypt.org/directory\n\
+\x20     \n\
+\n\
+\x20   network_mode: bridge\n\
+\n\
+\x20   ports:\n\
+\x20     - \"80:80\"\n\
+\x20     \n\
+\x20     - \"443:443\"\n\
+\x20     \n\
+\n\
+\x20   restart: unless-stopped\n\
+\n\
+\x20   volumes:\n\
+\x20     - \"/var/run/docker.sock:/var/run/docker.sock:ro\"\n\
+\x20     - \"@LIB@/data/openresty-vhosts/.docker-letsencrypt:/etc/resty-auto-ssl\"\n";
+
 #[test]
 fn help() {
     shared::help("openresty", USAGE);
@@ -95,4 +143,70 @@ fn report_computed_values() {
 fn lifecycle() {
     // Upstream openresty-vhosts carries properties (and so labels) on clone and rename.
     shared::lifecycle("openresty", Some("hsts"), true);
+}
+
+#[test]
+fn show_config() {
+    let root = shared::root_with_app();
+    shared::fake_docker(&root, true);
+    assert_eq!(
+        shared::show_config(&root, "openresty"),
+        shared::expand(&root, COMPOSE_DEFAULT)
+    );
+    root.dokku(&["openresty:set", "--global", "letsencrypt-email", "admin@example.com"])
+        .ok();
+    // Per-app settings do not reach the proxy's compose file.
+    root.dokku(&["openresty:set", "web", "client-max-body-size", "5m"])
+        .ok();
+    assert_eq!(
+        shared::show_config(&root, "openresty"),
+        shared::expand(&root, COMPOSE_LETSENCRYPT)
+    );
+}
+
+#[test]
+fn show_config_sources() {
+    shared::show_config_sources(
+        "openresty",
+        "map[ALLOWED_DOMAINS_FUNC_BASE64:cmV0dXJuIHRydWUK \
+OPENRESTY_DATA_DIR:@LIB@/data/openresty-vhosts/.docker-letsencrypt \
+OPENRESTY_IMAGE:dokku/openresty-docker-proxy:0.12.1 OPENRESTY_LETSENCRYPT_EMAIL: \
+OPENRESTY_LETSENCRYPT_SERVER:https://acme-v02.api.letsencrypt.org/directory]",
+    );
+}
+
+/// The allowed-domains function reaches custom templates as the base64 of the stored value
+/// and a newline (upstream pipes `prop get-with-default` output into `base64`); an empty value
+/// leaves the parameter out.
+#[test]
+fn show_config_allowed_domains_func() {
+    let root = shared::root_with_app();
+    shared::fake_docker(&root, true);
+    let template = root.dir.join("func.sigil");
+    std::fs::write(&template, "{{ $.ALLOWED_DOMAINS_FUNC_BASE64 }}\n").unwrap();
+    let hook = format!("echo '{}'", template.display());
+    dokku_rs_testkit::support::add_plugin(
+        &root,
+        "custom-compose",
+        &[("openresty-template-source", &hook)],
+    );
+    root.dokku(&[
+        "openresty:set",
+        "--global",
+        "allowed-letsencrypt-domains-func-base64",
+        "return domain == \"example.com\"",
+    ])
+    .ok();
+    assert_eq!(
+        shared::show_config(&root, "openresty"),
+        "cmV0dXJuIGRvbWFpbiA9PSAiZXhhbXBsZS5jb20iCg==\n"
+    );
+    let path = shared::prop_path(
+        &root,
+        "openresty",
+        "--global",
+        "allowed-letsencrypt-domains-func-base64",
+    );
+    std::fs::write(&path, "").unwrap();
+    assert_eq!(shared::show_config(&root, "openresty"), "<no value>\n");
 }

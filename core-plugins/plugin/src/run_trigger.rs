@@ -6,13 +6,14 @@ use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
+use dokku_common::account::{self, User};
 use dokku_common::{Error, Result};
-use nix::unistd::{self, Gid, Uid, User};
+use nix::unistd::{self, Gid, Uid};
 
 pub fn trigger(args: &[String]) -> Result<()> {
     let target = dokku_common::env::system_user();
     let euid = unistd::geteuid();
-    let me = User::from_uid(euid).ok().flatten();
+    let me = account::user_by_uid(euid.as_raw());
     let same_user = me.as_ref().map(|u| u.name == target).unwrap_or(false);
     if !same_user {
         if euid.is_root() {
@@ -32,25 +33,24 @@ pub fn trigger(args: &[String]) -> Result<()> {
 /// What `sudo -u <user> -E -H` does to this process: the user's groups, gid and uid, and
 /// HOME, USER, LOGNAME and the SUDO_* variables on top of the kept environment.
 fn become_user(target: &str, me: Option<&User>) -> Result<()> {
-    let user = match User::from_name(target) {
-        Ok(Some(u)) => u,
-        _ => {
-            return Err(Error::new(format!("sudo: unknown user {target}")).raw());
-        }
+    let Some(user) = account::user_by_name(target) else {
+        return Err(Error::new(format!("sudo: unknown user {target}")).raw());
     };
-    let name = std::ffi::CString::new(user.name.clone())
-        .map_err(|_| Error::new(format!("sudo: unknown user {target}")).raw())?;
-    let switched = unistd::initgroups(&name, user.gid)
-        .and_then(|()| unistd::setgid(user.gid))
-        .and_then(|()| unistd::setuid(user.uid));
+    let groups: Vec<Gid> = account::group_list(&user.name, user.gid)
+        .into_iter()
+        .map(Gid::from_raw)
+        .collect();
+    let switched = unistd::setgroups(&groups)
+        .and_then(|()| unistd::setgid(Gid::from_raw(user.gid)))
+        .and_then(|()| unistd::setuid(Uid::from_raw(user.uid)));
     if let Err(e) = switched {
         return Err(Error::new(format!("sudo: unable to change to user {target}: {e}")).raw());
     }
     let (invoker, uid, gid) = match me {
-        Some(u) => (u.name.clone(), u.uid, u.gid),
+        Some(u) => (u.name.clone(), Uid::from_raw(u.uid), Gid::from_raw(u.gid)),
         None => ("root".to_string(), Uid::from_raw(0), Gid::from_raw(0)),
     };
-    std::env::set_var("HOME", &user.dir);
+    std::env::set_var("HOME", &user.home);
     std::env::set_var("USER", &user.name);
     std::env::set_var("LOGNAME", &user.name);
     std::env::set_var("SUDO_USER", invoker);

@@ -5,8 +5,8 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use dokku_common::{Error, Paths, Result};
-use nix::unistd::{Gid, Group, Uid, User};
+use dokku_common::{account, Error, Paths, Result};
+use nix::unistd::{Gid, Uid};
 
 pub fn install(_args: &[String]) -> Result<()> {
     set_permissions()
@@ -23,8 +23,8 @@ fn set_permissions() -> Result<()> {
     }
     let user = dokku_common::env::system_user();
     let group = dokku_common::env::system_group();
-    let uid = User::from_name(&user).ok().flatten().map(|u| u.uid);
-    let gid = Group::from_name(&group).ok().flatten().map(|g| g.gid);
+    let uid = account::user_by_name(&user).map(|u| Uid::from_raw(u.uid));
+    let gid = account::group_by_name(&group).map(|g| Gid::from_raw(g.gid));
     let (Some(uid), Some(gid)) = (uid, gid) else {
         return Err(Error::new(format!("chown: invalid user: '{user}:{group}'")).raw());
     };

@@ -78,6 +78,7 @@ static SPEC: PluginSpec = PluginSpec {
     commands: None,
 };
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::main(&SPEC)
 }

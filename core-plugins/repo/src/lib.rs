@@ -40,6 +40,7 @@ fn gc_subcommand(args: &[String]) -> Result<()> {
     gc::run(name)
 }
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::go_main(&SPEC, HELP)
 }

@@ -15,10 +15,7 @@ fn home() -> Option<PathBuf> {
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         return Some(PathBuf::from(home));
     }
-    nix::unistd::User::from_uid(nix::unistd::getuid())
-        .ok()
-        .flatten()
-        .map(|u| u.dir)
+    dokku_common::account::user_by_uid(nix::unistd::getuid().as_raw()).map(|u| u.home)
 }
 
 impl History {

@@ -27,7 +27,8 @@ static SPEC: PluginSpec = PluginSpec {
     commands: None,
 };
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     plugin::init_process();
     // ssh-keygen is fed through a pipe; if it ever exits before reading everything, the
     // write must fail with EPIPE instead of killing us.

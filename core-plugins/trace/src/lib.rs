@@ -57,6 +57,7 @@ fn off(_args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn main() {
+/// The binary's entry point; also called in-process by the `dokku` entry point.
+pub fn main() {
     bash_help::main(&SPEC, HELP)
 }

@@ -1,7 +1,8 @@
-//! dokku-rs core plugin `traefik-vhosts`: traefik settings, report and container labels
-//! (see dokku_common::label_proxy). Config generation and traefik:start/stop are deploy work.
+//! dokku-rs core plugin `traefik-vhosts`: traefik settings, report, container labels and the
+//! compose file traefik:show-config prints (see dokku_common::label_proxy). traefik:start/stop
+//! are deploy work.
 
-use dokku_common::label_proxy::{Config, Fallback::*, Prop};
+use dokku_common::label_proxy::{Config, Fallback::*, Param::*, Prop};
 
 const KEYS: &[&str] = &[
     "api-enabled",
@@ -58,6 +59,23 @@ static CONFIG: Config = Config {
     invalid_key: "Invalid key specified, valid keys include: api-enabled api-entry-point api-entry-point-address api-vhost challenge-mode dashboard-enabled basic-auth-username basic-auth-password dns-provider dns-provider-<ENV_VAR> image letsencrypt-email letsencrypt-server log-level http-entry-point https-entry-point",
     env_prefix: Some("dns-provider-"),
     data_dirs: &["traefik"],
+    compose: &[
+        ("TRAEFIK_API_ENABLED", Computed("api-enabled")),
+        ("TRAEFIK_API_ENTRY_POINT", Computed("api-entry-point")),
+        ("TRAEFIK_API_ENTRY_POINT_ADDRESS", Computed("api-entry-point-address")),
+        ("TRAEFIK_API_ENTRY_POINT_PORT", ApiEntryPointPort),
+        ("TRAEFIK_API_VHOST", Computed("api-vhost")),
+        ("TRAEFIK_BASIC_AUTH", BasicAuth),
+        ("TRAEFIK_CHALLENGE_MODE", Computed("challenge-mode")),
+        ("TRAEFIK_DASHBOARD_ENABLED", Computed("dashboard-enabled")),
+        ("TRAEFIK_DATA_DIR", DataDir("traefik")),
+        ("TRAEFIK_DNS_PROVIDER", Computed("dns-provider")),
+        ("TRAEFIK_DNS_PROVIDER_ENV_VARS", DnsProviderEnvVars),
+        ("TRAEFIK_IMAGE", Computed("image")),
+        ("TRAEFIK_LETSENCRYPT_EMAIL", Computed("letsencrypt-email")),
+        ("TRAEFIK_LETSENCRYPT_SERVER", Computed("letsencrypt-server")),
+        ("TRAEFIK_LOG_LEVEL", Computed("log-level")),
+    ],
 };
 
 dokku_common::label_proxy_main!(CONFIG, false);

@@ -88,9 +88,8 @@ pub fn system_install() -> bool {
     {
         return false;
     }
-    let home = match nix::unistd::User::from_name(&system_user()) {
-        Ok(Some(user)) => user.dir,
-        _ => return false,
+    let Some(home) = crate::account::user_by_name(&system_user()).map(|u| u.home) else {
+        return false;
     };
     let root = crate::paths::Paths::from_env().dokku_root;
     match (std::fs::canonicalize(&root), std::fs::canonicalize(&home)) {

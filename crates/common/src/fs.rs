@@ -149,19 +149,16 @@ pub fn set_permissions(path: &Path, mode: u32) -> io::Result<()> {
 /// chown to `DOKKU_SYSTEM_USER:DOKKU_SYSTEM_GROUP` when we are root and both exist.
 /// Unprivileged runs (tests, a temp root) keep their own ownership.
 pub fn chown_to_system_user(path: &Path) -> io::Result<()> {
-    use nix::unistd::{Gid, Group, Uid, User};
-    if !Uid::effective().is_root() {
+    if !nix::unistd::Uid::effective().is_root() {
         return Ok(());
     }
-    let user = match User::from_name(&crate::env::system_user()) {
-        Ok(Some(u)) => u,
-        _ => return Ok(()),
+    let Some(user) = crate::account::user_by_name(&crate::env::system_user()) else {
+        return Ok(());
     };
-    let gid: Gid = match Group::from_name(&crate::env::system_group()) {
-        Ok(Some(g)) => g.gid,
-        _ => user.gid,
-    };
-    std::os::unix::fs::lchown(path, Some(user.uid.as_raw()), Some(gid.as_raw()))
+    let gid = crate::account::group_by_name(&crate::env::system_group())
+        .map(|g| g.gid)
+        .unwrap_or(user.gid);
+    std::os::unix::fs::lchown(path, Some(user.uid), Some(gid))
 }
 
 /// Read a file, mapping "missing" to `None`.

@@ -76,6 +76,26 @@ impl Prop {
     }
 }
 
+/// How one `KEY=value` parameter of the compose template is computed, as upstream's
+/// `fn-<proxy>-template-compose-file` does.
+#[derive(Debug, Clone, Copy)]
+pub enum Param {
+    /// The computed value of a global property: its value, else its fallback.
+    Computed(&'static str),
+    /// `$DOKKU_LIB_ROOT/data/<dir>`.
+    DataDir(&'static str),
+    /// traefik: `htpasswd -nb <username> <password>` with every `$` doubled for compose;
+    /// empty unless both `basic-auth-username` and `basic-auth-password` are set.
+    BasicAuth,
+    /// traefik: `dns-provider-<VAR> <value>` lines, only when `dns-provider` is set.
+    DnsProviderEnvVars,
+    /// traefik: what follows the last `:` of `api-entry-point-address`.
+    ApiEntryPointPort,
+    /// openresty: the base64 of `allowed-letsencrypt-domains-func-base64` (default
+    /// `return true`) plus a newline; the parameter is left out when the property is empty.
+    AllowedDomainsFunc,
+}
+
 /// Everything that differs between the four plugins.
 pub struct Config {
     /// Command prefix and property namespace, e.g. `traefik`.
@@ -98,6 +118,8 @@ pub struct Config {
     pub env_prefix: Option<&'static str>,
     /// Directories under `$DOKKU_LIB_ROOT/data` created (parents first) by `install`.
     pub data_dirs: &'static [&'static str],
+    /// The parameters of `templates/compose.yml.sigil`.
+    pub compose: &'static [(&'static str, Param)],
 }
 
 impl Config {
@@ -175,18 +197,125 @@ impl Config {
         }
     }
 
-    /// `<proxy>:show-config <app>`: upstream renders the compose file with sigil; that is
-    /// deploy work, so only the compose check is done here.
+    /// `<proxy>:show-config <app>`: the rendered compose file. The app argument is ignored,
+    /// as upstream ignores it.
     pub fn show_config(&self, _args: &[String]) -> Result<()> {
         if !compose_installed() {
             return Err(Error::new(
                 "Required docker compose plugin is not installed",
             ));
         }
-        Err(Error::new(format!(
-            "{}:show-config is not implemented in dokku-rs yet",
-            self.proxy
-        )))
+        crate::log::write_stdout(&self.compose_file()?);
+        Ok(())
+    }
+
+    /// The proxy's compose file (upstream's `<proxy>:start`/`:stop` use the same one): the
+    /// template named by the `<proxy>-template-source` trigger, else the plugin's own,
+    /// rendered as `sigil -f TEMPLATE PARAMS… | cat -s` renders it. Failures print raw, as
+    /// sigil's own messages do.
+    pub fn compose_file(&self) -> Result<String> {
+        // Upstream passes `$APP`, which nothing sets in that function: the hooks get the
+        // caller's `APP` environment variable, normally unset, so an empty argument.
+        let app = std::env::var("APP").unwrap_or_default();
+        let custom = crate::trigger::capture(&format!("{}-template-source", self.proxy), &[app])?;
+        let custom = custom.trim_end_matches('\n');
+        let path = if custom.is_empty() {
+            crate::paths::Paths::from_env()
+                .plugin_available_path
+                .join(self.dir)
+                .join("templates/compose.yml.sigil")
+        } else {
+            PathBuf::from(custom)
+        };
+        let mut params = Vec::new();
+        for (key, param) in self.compose {
+            if let Some(value) = self.param(*param)? {
+                params.push((key.to_string(), value));
+            }
+        }
+        let source = read_template(&path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let rendered =
+            crate::template::render_sigil(&name, &source, &params).map_err(Error::raw)?;
+        Ok(crate::template::squeeze_blank_lines(&rendered))
+    }
+
+    /// One template parameter; `None` leaves it out.
+    fn param(&self, param: Param) -> Result<Option<String>> {
+        let value = match param {
+            Param::Computed(key) => self.global_computed(key),
+            Param::DataDir(dir) => crate::paths::Paths::from_env()
+                .data_root()
+                .join(dir)
+                .to_string_lossy()
+                .into_owned(),
+            Param::BasicAuth => {
+                let password = self.global_computed("basic-auth-password");
+                let username = self.global_computed("basic-auth-username");
+                if password.is_empty() || username.is_empty() {
+                    String::new()
+                } else {
+                    crate::htpasswd::line(&username, &password)?.replace('$', "$$")
+                }
+            }
+            Param::DnsProviderEnvVars => {
+                if self.global_computed("dns-provider").is_empty() {
+                    String::new()
+                } else {
+                    // Upstream lists them in Go map order (random); these are sorted by name.
+                    let vars = self
+                        .store()
+                        .get_all_by_prefix(self.proxy, GLOBAL, "dns-provider-")
+                        .map_err(Error::raw)?;
+                    let lines: Vec<String> = vars
+                        .iter()
+                        .map(|(k, v)| format!("{k} {}", v.strip_suffix('\n').unwrap_or(v)))
+                        .collect();
+                    shell_value(&lines.join("\n"))
+                }
+            }
+            Param::ApiEntryPointPort => {
+                let address = self.global_computed("api-entry-point-address");
+                address.rsplit(':').next().unwrap_or("").to_string()
+            }
+            Param::AllowedDomainsFunc => {
+                let func = self.store().get_default(
+                    self.proxy,
+                    GLOBAL,
+                    "allowed-letsencrypt-domains-func-base64",
+                    "return true",
+                );
+                // `prop get-with-default` prints a non-empty value with a newline, which
+                // `base64` encodes too.
+                if func.is_empty() {
+                    return Ok(None);
+                }
+                base64(&format!("{func}\n"))
+            }
+        };
+        Ok(Some(value))
+    }
+
+    /// A global property as the bash `fn-<proxy>-computed-<key>` gives it: the value with its
+    /// trailing newlines cut (command substitution), else the fallback; upper-cased where
+    /// upstream does (`${value^^}`).
+    fn global_computed(&self, key: &str) -> String {
+        let prop = self.props.iter().find(|p| p.name == key);
+        let mut value = shell_value(&self.store().get(self.proxy, GLOBAL, key));
+        if value.is_empty() {
+            value = match prop.map(|p| p.fallback) {
+                Some(Fallback::DockerfileImage) => dockerfile_images(self.dir),
+                Some(fallback) => shell_value(&self.fallback(fallback, GLOBAL)),
+                None => String::new(),
+            };
+        }
+        if prop.is_some_and(|p| p.upper) {
+            value = value.to_uppercase();
+        }
+        value
     }
 
     /// `<proxy>:labels:{add,remove,show}` through the proxy plugin's bash helpers. The user's
@@ -359,6 +488,53 @@ fn dockerfile_image(dir: &str) -> String {
         .to_string()
 }
 
+/// `grep FROM Dockerfile | awk '{print $2}'` inside `$(…)`: the second field of every line
+/// holding `FROM`, one a line, trailing newlines cut.
+fn dockerfile_images(dir: &str) -> String {
+    let path = crate::paths::Paths::from_env()
+        .plugin_available_path
+        .join(dir)
+        .join("Dockerfile");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return String::new();
+    };
+    let images: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("FROM"))
+        .map(|l| l.split_whitespace().nth(1).unwrap_or(""))
+        .collect();
+    shell_value(&images.join("\n"))
+}
+
+/// A value as `$(…)` captures it: trailing newlines removed.
+fn shell_value(text: &str) -> String {
+    text.trim_end_matches('\n').to_string()
+}
+
+/// The template's text; errors read as Go's `os.ReadFile` ones, which sigil prints.
+fn read_template(path: &std::path::Path) -> Result<String> {
+    let fail = |op: &str, e: std::io::Error| {
+        let text = e.to_string();
+        let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+        let mut chars = text.chars();
+        let reason: String = match chars.next() {
+            Some(c) => c.to_lowercase().chain(chars).collect(),
+            None => text,
+        };
+        Error::new(format!("{op} {}: {reason}", path.display())).raw()
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        // Go opens first and fails reading a directory.
+        let op = if e.raw_os_error() == Some(21) {
+            "read"
+        } else {
+            "open"
+        };
+        fail(op, e)
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// The kernel page size in KiB (Go's `os.Getpagesize() / 1024`), from the first mapping of
 /// /proc/self/smaps; 4 where that is unreadable.
 fn page_size_kb() -> usize {
@@ -468,7 +644,8 @@ macro_rules! label_proxy_main {
             commands: None,
         };
 
-        fn main() {
+        /// The binary's entry point; also called in-process by the `dokku` entry point.
+        pub fn main() {
             $crate::plugin::init_process();
             let argv = $crate::plugin::argv();
             let is_commands =

@@ -113,10 +113,9 @@ impl Paths {
 
 /// `~dokku`: the home directory of the `dokku` user, as the bash `~dokku` expansion gives.
 fn default_dokku_root() -> PathBuf {
-    match nix::unistd::User::from_name("dokku") {
-        Ok(Some(user)) => user.dir,
-        _ => PathBuf::from(DEFAULT_DOKKU_ROOT),
-    }
+    crate::account::user_by_name("dokku")
+        .map(|u| u.home)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DOKKU_ROOT))
 }
 
 #[cfg(test)]

@@ -212,11 +212,35 @@ pub fn parent_cmdline_has_all() -> bool {
     }
 }
 
-/// Process arguments as strings (non-UTF-8 bytes are replaced; no valid name contains them).
+/// The argument vector a plugin entry point runs with when it is called in-process rather
+/// than exec'd (see [`run_in_process`]).
+static IN_PROCESS_ARGV: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Process arguments as strings (non-UTF-8 bytes are replaced; no valid name contains them):
+/// the process's own, or those given to [`run_in_process`].
 pub fn argv() -> Vec<String> {
+    if let Some(argv) = IN_PROCESS_ARGV.get() {
+        return argv.clone();
+    }
     std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect()
+}
+
+/// `argv[0]`: the path the plugin entry was invoked under (e.g. `…/subcommands/report`).
+pub fn argv0() -> String {
+    argv().into_iter().next().unwrap_or_default()
+}
+
+/// Run a core plugin's entry point in this process as if it had been exec'd with `argv`;
+/// never returns. Only the `dokku` entry point does this, instead of its final `exec`, for
+/// a subcommand file that is the plugin's own binary: the code that would run is the same,
+/// and the process is spared a second program start.
+pub fn run_in_process(entry: fn(), argv: Vec<String>) -> ! {
+    let _ = IN_PROCESS_ARGV.set(argv);
+    entry();
+    // Every entry point ends in `exit`; this is only reached if one returns normally.
+    std::process::exit(0)
 }
 
 /// Set up the process the way every core plugin binary needs: die quietly on a closed pipe

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use dokku_common::log::warn;
@@ -61,11 +61,13 @@ const ENTRY_VARS: &[&str] = &[
 
 pub fn environment() -> Result<(), i32> {
     env::set_var("DOCKER_BIN", "docker");
-    let default_root = dokku_home();
-    if rc_files_present(&default_root) {
-        source_rc_files(&default_root)?;
+    if rc_files_present() {
+        source_rc_files()?;
     }
-    let root = default_var("DOKKU_ROOT", &default_root.to_string_lossy());
+    let root = match env::var("DOKKU_ROOT") {
+        Ok(v) if !v.is_empty() => v,
+        _ => default_var("DOKKU_ROOT", &dokku_home().to_string_lossy()),
+    };
     default_var("DOKKU_HOST_ROOT", &root);
     env::set_var("DOKKU_DISTRO", distro());
     default_var("DOCKER_BIN", "docker");
@@ -106,22 +108,21 @@ fn default_var(name: &str, default: &str) -> String {
     }
 }
 
-/// `~dokku`: the home directory of the dokku user.
+/// `~dokku`: the home directory of the dokku user (looked up only when `DOKKU_ROOT` is unset).
 fn dokku_home() -> PathBuf {
-    match nix::unistd::User::from_name("dokku") {
-        Ok(Some(user)) => user.dir,
-        _ => PathBuf::from("/home/dokku"),
-    }
+    dokku_common::account::user_by_name("dokku")
+        .map(|u| u.home)
+        .unwrap_or_else(|| PathBuf::from("/home/dokku"))
 }
 
 /// Only spawn bash when there is something to source.
-fn rc_files_present(default_root: &Path) -> bool {
+fn rc_files_present() -> bool {
     if nix::unistd::access(DEFAULTS_FILE, nix::unistd::AccessFlags::R_OK).is_ok() {
         return true;
     }
     let root = match env::var_os("DOKKU_ROOT") {
         Some(r) if !r.is_empty() => PathBuf::from(r),
-        _ => default_root.to_path_buf(),
+        _ => dokku_home(),
     };
     if root.join("dokkurc").is_file() {
         return true;
@@ -136,7 +137,8 @@ fn rc_files_present(default_root: &Path) -> bool {
         .unwrap_or(false)
 }
 
-fn source_rc_files(default_root: &Path) -> Result<(), i32> {
+fn source_rc_files() -> Result<(), i32> {
+    let default_root = dokku_home();
     let (read, write): (OwnedFd, OwnedFd) = nix::unistd::pipe().map_err(|_| 1)?;
     let write_fd = write.as_raw_fd();
     let mut cmd = Command::new("bash");
@@ -144,7 +146,7 @@ fn source_rc_files(default_root: &Path) -> Result<(), i32> {
         .arg(RC_SCRIPT)
         .arg("bash")
         .arg(DEFAULTS_FILE)
-        .arg(default_root)
+        .arg(&default_root)
         .args(ENTRY_VARS);
     // SAFETY: dup2 is async-signal-safe; it makes the pipe the script's fd 3.
     unsafe {

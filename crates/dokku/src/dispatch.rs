@@ -115,6 +115,11 @@ pub fn execute(mut args: Vec<String>) -> i32 {
         .find(|p| is_executable_file(p))
     {
         // Nothing else runs after a subcommand: hand it the process.
+        if let Some(entry) = crate::builtin::entry_for(&path) {
+            let mut argv = vec![path.to_string_lossy().into_owned()];
+            argv.extend(args);
+            dokku_common::plugin::run_in_process(entry, argv);
+        }
         let err = Command::new(&path).args(&args).exec();
         warn(&format!("{}: {}", path.display(), err));
         return 126;

@@ -2,6 +2,7 @@
 //! forced command, authorisation and command dispatch, as upstream's `dokku` script does.
 
 mod bootstrap;
+mod builtin;
 mod column;
 mod dispatch;
 mod flags;

@@ -18,10 +18,7 @@ const ROOT_COMMANDS: [&str; 4] = [
 ];
 
 fn current_user() -> String {
-    match nix::unistd::User::from_uid(nix::unistd::geteuid()) {
-        Ok(Some(u)) => u.name,
-        _ => nix::unistd::geteuid().to_string(),
-    }
+    dokku_common::account::effective_user_name()
 }
 
 /// The system user commands run as: upstream hard-codes `dokku`; `DOKKU_SYSTEM_USER`

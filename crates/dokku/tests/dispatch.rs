@@ -404,3 +404,94 @@ fn help_lists_core_and_community_commands() {
         .ok()
         .stdout_has("Additional commands:\n");
 }
+
+/// Core plugin subcommands run inside the entry point's process; the result must be what
+/// exec'ing the plugin's binary gives, byte for byte.
+#[test]
+fn in_process_subcommands_match_exec() {
+    let root = Root::new();
+    let exec = |args: &[&str]| {
+        let out = root
+            .command(root.bin("dokku"))
+            .env("DOKKU_RS_EXEC_SUBCOMMANDS", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        dokku_rs_testkit::Run::from(out)
+    };
+    root.dokku(&["apps:create", "one"]).ok();
+    exec(&["apps:create", "two"]).ok();
+    let cases: &[&[&str]] = &[
+        &["config:set", "--no-restart", "one", "A=b c", "Q='x'"],
+        &["config:get", "one", "A"],
+        &["config:get", "--quoted", "one", "Q"],
+        &["config:export", "one"],
+        &["config:get", "missing-app", "A"],
+        &["apps:list"],
+        &["--quiet", "apps:list"],
+        &["apps:report", "one"],
+        &["domains:report", "one", "--format", "json"],
+        &["ports:add", "one", "http:80:5000"],
+        &["ports:report", "one"],
+        &["ps:scale", "one", "web=x"],
+        &["config:set", "one"],
+        &["events"],
+    ];
+    for args in cases {
+        let a = root.dokku(args);
+        // Undo state changes so the exec'd run starts from the same state.
+        if args[0] == "ports:add" {
+            root.dokku(&["ports:clear", "one"]).ok();
+        }
+        let b = exec(args);
+        if args[0] == "ports:add" {
+            root.dokku(&["ports:clear", "one"]).ok();
+        }
+        assert_eq!((a.code, &a.stdout, &a.stderr), (b.code, &b.stdout, &b.stderr), "dokku {args:?}");
+    }
+}
+
+/// The hooks a subcommand fires are children of the entry point itself: no second program
+/// was started for the subcommand. With the knob set, they are children of the plugin's
+/// binary, as upstream's exec gives.
+#[test]
+fn subcommands_run_in_the_entry_process() {
+    let root = Root::new();
+    let log = root.home().join("parents");
+    community(
+        &root,
+        "watcher",
+        &[(
+            "post-config-update",
+            &format!("#!/usr/bin/env bash\nreadlink /proc/$PPID/exe >>'{}'\n", log.display()),
+        )],
+    );
+    root.dokku(&["apps:create", "app"]).ok();
+    let _ = fs::remove_file(&log);
+    root.dokku(&["config:set", "--no-restart", "app", "A=1"]).ok();
+    let out = root
+        .command(root.bin("dokku"))
+        .env("DOKKU_RS_EXEC_SUBCOMMANDS", "1")
+        .args(["config:set", "--no-restart", "app", "A=2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let parents = fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = parents.lines().collect();
+    assert_eq!(lines.len(), 2, "{parents}");
+    assert!(lines[0].ends_with("/dokku"), "{parents}");
+    assert!(lines[1].ends_with("/config"), "{parents}");
+}
+
+/// A subcommand file that is not the core plugin's binary (an operator's override) is
+/// exec'd, never replaced by the linked code.
+#[test]
+fn replaced_subcommand_files_are_executed() {
+    let root = Root::new();
+    root.dokku(&["apps:create", "app"]).ok();
+    root.write_exec(
+        "lib/core-plugins/available/config/subcommands/get",
+        "#!/usr/bin/env bash\necho \"override $*\"\n",
+    );
+    root.dokku(&["config:get", "app", "A"]).ok().stdout("override config:get app A\n");
+}

@@ -119,12 +119,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let dk = work.join("dokku");
         let dokku_ready = Path::new(&dokku).exists() && temp_install(&dk, &bin_dir).is_ok();
         if dokku_ready {
-            let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(whoami);
+            // The install's system user and group are the bench runner's own, so user-database
+            // lookups resolve from /etc as they do for the dokku user on a real host.
+            let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| id("-un"));
+            let group = id("-gn");
             let path = format!("{}:{}", dk.join("usr/bin").display(), std::env::var("PATH").unwrap_or_default());
             let with_env = |c: Case| {
                 c.env("DOKKU_LIB_PATH", &dk.join("lib").to_string_lossy())
                     .env("DOKKU_ROOT", &dk.join("home").to_string_lossy())
                     .env("DOKKU_SYSTEM_USER", &user)
+                    .env("DOKKU_SYSTEM_GROUP", &group)
                     .env("PATH", &path)
             };
             cases.push(with_env(Case::new("dokku version", &[&dokku, "version"])));
@@ -142,6 +146,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             cases.push(with_env(Case::new("dokku config:get", &[&dokku, "config:get", "app-000", "KEY"])));
             cases.push(with_env(Case::new("dokku config:set", &[&dokku, "config:set", "--no-restart", "app-000", "KEY=value"])));
             cases.push(with_env(Case::new("dokku domains:report --format json", &[&dokku, "domains:report", "app-000", "--format", "json"])));
+            // What a durable state write costs on this disk: the same program with and without
+            // one write_atomic of a small file next to the app's ENV.
+            let durable_target = dk.join("lib/config/app-000/.bench-durable").to_string_lossy().into_owned();
+            cases.push(Case::new("program start", &[&me, "--spawn-floor"]));
+            cases.push(Case::new("program start + durable write", &[&me, "--durable-write", &durable_target]));
             // What every bash plugin pays: a hook that sources the bash API, against a bare one.
             let bare = work.join("bare-hook");
             let sourcing = work.join("sourcing-hook");
@@ -201,8 +210,9 @@ fn processes(case: &Case) -> Option<usize> {
     Some(pids.len())
 }
 
-fn whoami() -> String {
-    Command::new("id").arg("-un").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+/// `id <flag>`: the runner's user (`-un`) or group (`-gn`) name.
+fn id(flag: &str) -> String {
+    Command::new("id").arg(flag).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
 }
 
 fn report(cases: &[Case], rounds: usize, counts: &[(String, usize)]) {
@@ -235,6 +245,15 @@ fn report(cases: &[Case], rounds: usize, counts: &[(String, usize)]) {
         let Some((_, n)) = counts.iter().find(|(c, _)| c == name) else { continue };
         let hooks = n.saturating_sub(1);
         target(&format!("{name} ({hooks} hook processes) / /bin/true"), ratio(name, "/bin/true"), 3.0 + hooks as f64);
+    }
+    // config:set must write its file durably, which no ratio of program starts allows for;
+    // the same target, with the measured cost of one durable write taken out.
+    if let (Some(set), Some(start), Some(write), Some(t)) =
+        (median("dokku config:set"), median("program start"), median("program start + durable write"), median("/bin/true"))
+    {
+        let durable = write - start;
+        println!("{:<52} {:>6.3} ms", "durable write (write_atomic: fsync, rename, fsync dir)", durable);
+        target("dokku config:set without its durable write / /bin/true", Some((set - durable) / t), 3.0);
     }
     if let Some(r) = ratio("dokku help", "/bin/true") {
         println!("{:<52} {r:>6.2}x  (no target)", "dokku help / one /bin/true spawn");

@@ -166,3 +166,102 @@ pub fn lifecycle(proxy: &str, key: Option<&str>, carried: bool) {
         .join("renamed")
         .exists());
 }
+
+/// Upstream's check for the docker compose CLI plugin, verbatim.
+const COMPOSE_CHECK: &str =
+    "{{range .ClientInfo.Plugins}}{{if eq .Name \"compose\"}}true{{end}}{{end}}";
+
+/// A `docker` first on the root's PATH that only answers the compose-plugin check
+/// (`docker info -f <format>`): `true` when `compose`, nothing otherwise. This machine has no
+/// compose plugin, and show-config asks docker nothing else.
+pub fn fake_docker(root: &Root, compose: bool) {
+    let answer = if compose { "echo true" } else { ":" };
+    root.write_exec(
+        "usr/bin/docker",
+        &format!(
+            "#!/usr/bin/env bash\n\
+             if [[ \"$1\" == info && \"$2\" == -f && \"$3\" == '{COMPOSE_CHECK}' ]]; then\n\
+             \x20 {answer}\n\
+             \x20 exit 0\n\
+             fi\n\
+             echo \"unexpected docker call: $*\" >&2\n\
+             exit 1\n"
+        ),
+    );
+}
+
+/// `text` with `@LIB@` standing for the root's `DOKKU_LIB_ROOT`.
+pub fn expand(root: &Root, text: &str) -> String {
+    text.replace("@LIB@", root.lib().to_str().unwrap())
+}
+
+/// `<proxy>:show-config web` with compose installed: its stdout, after checking it succeeded
+/// and printed nothing on stderr.
+pub fn show_config(root: &Root, proxy: &str) -> String {
+    let run = root.dokku(&[&format!("{proxy}:show-config"), "web"]);
+    run.ok().stderr("");
+    run.stdout
+}
+
+/// The compose check, and a template from a plugin's `<proxy>-template-source` hook: it gets
+/// the caller's `APP` (upstream passes its unset `$APP`), the template sees every parameter
+/// (`params` is how Go prints the parameter map), blank-line runs are squeezed, and a missing
+/// template, a template error and a failing hook fail as upstream does.
+pub fn show_config_sources(proxy: &str, params: &str) {
+    let root = root_with_app();
+    let cmd = format!("{proxy}:show-config");
+    fake_docker(&root, false);
+    root.dokku(&[&cmd, "web"])
+        .code(1)
+        .stdout("")
+        .stderr(" !     Required docker compose plugin is not installed\n");
+
+    fake_docker(&root, true);
+    let template = root.dir.join("custom.sigil");
+    let calls = root.dir.join("hook-args");
+    let hook = format!("{proxy}-template-source");
+    let body = format!(
+        "printf '%s|' \"$#\" \"$@\" >>'{}'\necho '{}'",
+        calls.display(),
+        template.display()
+    );
+    dokku_rs_testkit::support::add_plugin(&root, "custom-compose", &[(&hook, &body)]);
+    fs::write(&template, "custom {{ $.NOT_A_PARAM }}\n\n\n\n{{ . }}\n").unwrap();
+    let expected = format!("custom <no value>\n\n{}\n", expand(&root, params));
+    root.dokku(&[&cmd, "web"])
+        .ok()
+        .stdout(&expected)
+        .stderr("");
+    assert_eq!(fs::read_to_string(&calls).unwrap(), "1||");
+    let run = dokku_rs_testkit::Run::from(
+        root.command(root.bin("dokku"))
+            .args([&cmd, "web"])
+            .env("APP", "from-env")
+            .output()
+            .unwrap(),
+    );
+    run.ok().stdout(&expected);
+    assert_eq!(fs::read_to_string(&calls).unwrap(), "1||1|from-env|");
+
+    fs::write(&template, "line one\n{{ if }}{{ end }}\n").unwrap();
+    root.dokku(&[&cmd, "web"])
+        .code(1)
+        .stdout("")
+        .stderr("template: custom.sigil:2: missing value for if\n");
+    fs::remove_file(&template).unwrap();
+    root.dokku(&[&cmd, "web"])
+        .code(1)
+        .stdout("")
+        .stderr(&format!(
+            "open {}: no such file or directory\n",
+            template.display()
+        ));
+    root.write_exec(
+        &format!("lib/plugins/available/custom-compose/{hook}"),
+        "#!/usr/bin/env bash\necho 'hook failed' >&2\nexit 3\n",
+    );
+    root.dokku(&[&cmd, "web"])
+        .code(3)
+        .stdout("")
+        .stderr("hook failed\n");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    core_plugin_apps::main()
+}
