@@ -209,31 +209,12 @@ fn builtin_validation_config(conf: &Path) -> String {
     )
 }
 
-/// `cat -s`: runs of empty lines become one.
-pub fn squeeze_blank_lines(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut previous_blank = false;
-    for line in text.split_inclusive('\n') {
-        let blank = line == "\n";
-        if blank && previous_blank {
-            continue;
-        }
-        previous_blank = blank;
-        out.push_str(line);
-    }
-    out
-}
-
-/// Render a plugin-supplied validation template with `sigil`.
-fn render_with_sigil(template: &str, conf: &Path) -> Option<String> {
-    let out = Command::new("sigil")
-        .arg("-f")
-        .arg(template)
-        .arg(format!("NGINX_CONF={}", conf.display()))
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+/// Render a plugin-supplied validation template as `sigil -f <template> NGINX_CONF=<conf>`
+/// does; a template that cannot be read or rendered makes the configuration invalid.
+fn render_template(template: &str, conf: &Path) -> Option<String> {
+    let source = std::fs::read_to_string(template).ok()?;
+    let params = [("NGINX_CONF".to_string(), conf.display().to_string())];
+    dokku_common::template::render_sigil(template, &source, &params).ok()
 }
 
 /// A temporary file, removed when dropped.
@@ -293,12 +274,12 @@ pub fn app_config_is_valid(name: &str, nginx: &Path) -> bool {
     let rendered = if custom.is_empty() {
         builtin_validation_config(&conf)
     } else {
-        match render_with_sigil(&custom, &conf) {
+        match render_template(&custom, &conf) {
             Some(text) => text,
             None => return false,
         }
     };
-    let Ok(tmp) = TempFile::create(&squeeze_blank_lines(&rendered)) else {
+    let Ok(tmp) = TempFile::create(&dokku_common::template::squeeze_blank_lines(&rendered)) else {
         return false;
     };
     let nginx = nginx.to_string_lossy();
@@ -470,13 +451,6 @@ pub fn with_stdout_discarded(f: impl FnOnce() -> Result<()>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn squeeze() {
-        assert_eq!(squeeze_blank_lines("a\n\n\n\nb\n\n"), "a\n\nb\n\n");
-        assert_eq!(squeeze_blank_lines("\n\na"), "\na");
-        assert_eq!(squeeze_blank_lines(""), "");
-    }
 
     #[test]
     fn wrapper_includes_the_app_config() {

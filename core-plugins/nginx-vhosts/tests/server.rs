@@ -418,17 +418,35 @@ fn validate_config() {
         .code(1)
         .stdout("")
         .stderr(" !     No nginx config found for www\nnginx: configuration file test failed\n");
-    // A plugin-supplied validation template is rendered with sigil: without sigil the
-    // app's config cannot be checked and counts as invalid.
-    if !std::path::Path::new("/usr/bin/sigil").exists()
-        && !std::path::Path::new("/usr/local/bin/sigil").exists()
-    {
-        control(&root, "template-api", "/nonexistent/validate.conf.sigil\n");
-        root.dokku(&["nginx:validate-config", "api"])
-            .code(1)
-            .stdout("server { fine }\n")
-            .stderr(" !     Failed to validate nginx config for api. Contents below...\nnginx: configuration file test failed\n");
-    }
+    // A plugin-supplied validation template is rendered (as sigil would, with NGINX_CONF):
+    // the app's config is checked through it.
+    let template = root.dir.join("validate.conf.sigil");
+    fs::write(
+        &template,
+        "events { }\nhttp {\n{{ if $.NGINX_CONF }}\n\n\n  include {{ $.NGINX_CONF }};\n{{ end }}\n}\n",
+    )
+    .unwrap();
+    control(&root, "template-api", &format!("{}\n", template.display()));
+    control(&root, "template-web", &format!("{}\n", template.display()));
+    // (The server-wide test still fails, so each app is checked on its own.)
+    root.dokku(&["nginx:validate-config", "api"])
+        .code(1)
+        .stdout("")
+        .stderr("nginx: configuration file test failed\n");
+    fs::write(conf_path(&root, "web"), "server { broken }\n").unwrap();
+    root.dokku(&["nginx:validate-config", "web"])
+        .code(1)
+        .stdout("server { broken }\n")
+        .stderr(" !     Failed to validate nginx config for web. Contents below...\nnginx: configuration file test failed\n");
+    // A template that cannot be read or rendered makes the config invalid.
+    control(&root, "template-api", "/nonexistent/validate.conf.sigil\n");
+    root.dokku(&["nginx:validate-config", "api"])
+        .code(1)
+        .stdout("server { fine }\n")
+        .stderr(" !     Failed to validate nginx config for api. Contents below...\nnginx: configuration file test failed\n");
+    fs::write(&template, "{{ if }}\n").unwrap();
+    control(&root, "template-api", &format!("{}\n", template.display()));
+    root.dokku(&["nginx:validate-config", "api"]).code(1);
     remove_control(&root, "nginx-broken");
     root.dokku(&["nginx:validate-config", "nope"]).ok();
     control(&root, "nginx-broken", "");

@@ -32,6 +32,25 @@ fn current_user() -> String {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// The entry point runs core plugin subcommands with the plugin code linked into it, so a
+/// `dokku` binary older than a core plugin's library would test yesterday's code (as after
+/// `cargo test -p <plugin>`, which does not relink `dokku`). Fail with the remedy instead.
+fn assert_dokku_is_current(bins: &Path) {
+    static CHECKED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    CHECKED.get_or_init(|| {
+        let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+        let Some(dokku) = modified(&bins.join("dokku")) else { return };
+        // `cargo test -p` refreshes the library in deps/, not its copy beside the binaries.
+        let Ok(entries) = fs::read_dir(bins.join("deps")) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("libcore_plugin_") && name.ends_with(".rlib") && modified(&entry.path()).is_some_and(|t| t > dokku) {
+                panic!("{} is newer than the dokku binary that links it: run `cargo build -p dokku` (or `cargo build --workspace`) first", entry.path().display());
+            }
+        }
+    });
+}
+
 /// One installed dokku-rs in a temporary directory, removed on drop
 /// (kept when `DOKKU_RS_TEST_KEEP` is set).
 pub struct Root {
@@ -48,6 +67,7 @@ impl Root {
         let dir = dir.canonicalize().expect("canonical temp root");
         let bins = bin_dir();
         assert!(bins.join("dokku").exists(), "{} has no dokku binary: run `cargo build --workspace` first", bins.display());
+        assert_dokku_is_current(&bins);
         let out = Command::new("python3")
             .arg(repo_root().join("packaging/install.py"))
             .env("DOKKU_RS_NO_SYSTEM", "1")
