@@ -575,9 +575,22 @@ struct Parser<'a> {
     /// Variables in scope, as Go's parser tracks them to reject undefined ones.
     vars: Vec<String>,
     line: usize,
+    /// Open `if`/`with`/`range` blocks and parentheses: parsing and running recurse on them.
+    depth: usize,
 }
 
+/// Deeper nesting than any real template needs is refused rather than risking the stack.
+const MAX_DEPTH: usize = 200;
+
 impl Parser<'_> {
+    fn enter(&mut self, line: usize) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(line, format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
     fn err(&self, line: usize, msg: impl std::fmt::Display) -> Error {
         Error::new(format!("template: {}:{line}: {msg}", self.name))
     }
@@ -620,6 +633,7 @@ impl Parser<'_> {
     }
 
     fn control(&mut self, kind: Kind, line: usize, toks: &[Token]) -> Result<Control> {
+        self.enter(line)?;
         let mark = self.vars.len();
         let pipe = self.pipeline(line, toks, kind.word(), kind == Kind::Range)?;
         let (list, end) = self.list()?;
@@ -652,6 +666,7 @@ impl Parser<'_> {
             },
         };
         self.vars.truncate(mark);
+        self.depth -= 1;
         Ok(Control {
             pipe,
             list,
@@ -772,8 +787,10 @@ impl Parser<'_> {
                 Tok::LParen => {
                     let close = matching_paren(toks, i)
                         .ok_or_else(|| self.err(line, "unclosed left paren"))?;
+                    self.enter(line)?;
                     let inner =
                         self.pipeline(line, &toks[i + 1..close], "parenthesized pipeline", false)?;
+                    self.depth -= 1;
                     (Term::Sub(Box::new(inner)), Vec::new(), close + 1)
                 }
                 t => return Err(self.err(line, format!("unexpected {} in operand", t.describe()))),
@@ -868,6 +885,7 @@ impl Template {
             items: items.into_iter(),
             vars,
             line: 1,
+            depth: 0,
         };
         let nodes = match parser.list()? {
             (nodes, Closer::Eof) => nodes,
@@ -1700,5 +1718,64 @@ mod tests {
         // Lines holding only spaces are not empty for `cat -s`.
         assert_eq!(squeeze_blank_lines("a\n  \n  \n\n\nb"), "a\n  \n  \n\nb");
         assert_eq!(squeeze_blank_lines(""), "");
+    }
+
+    /// Hostile or broken templates end in an error or some output, never a panic: cut and
+    /// spliced pieces of the shipped templates, rendered with and without parameters.
+    #[test]
+    fn mangled_templates_never_panic() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../core-plugins");
+        let sources: Vec<String> = ["caddy", "haproxy", "openresty", "traefik"]
+            .iter()
+            .filter_map(|p| {
+                std::fs::read_to_string(root.join(format!("{p}-vhosts/templates/compose.yml.sigil"))).ok()
+            })
+            .collect();
+        assert_eq!(sources.len(), 4);
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let with = params(&[("TRAEFIK_LETSENCRYPT_EMAIL", "a@b"), ("TRAEFIK_DNS_PROVIDER_ENV_VARS", "k v\nx")]);
+        for _ in 0..3000 {
+            let a = &sources[next(4)];
+            let b = &sources[next(4)];
+            let (i, j) = (next(a.len()), next(b.len()));
+            let (i, j) = (floor_char(a, i), floor_char(b, j));
+            let mut mangled = format!("{}{}", &a[..i], &b[j..]);
+            // Sometimes drop a brace or a quote to leave an action open.
+            if next(2) == 0 {
+                let k = floor_char(&mangled, next(mangled.len()));
+                mangled.insert_str(k, ["{{", "}}", "\"", "(", ")", "|", "$", ":="][next(8)]);
+            }
+            let _ = render_sigil("t", &mangled, &[]);
+            let _ = render_sigil("t", &mangled, &with);
+        }
+    }
+
+    fn floor_char(s: &str, mut i: usize) -> usize {
+        while i > 0 && !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        for (open, close) in [("(", ")"), ("{{ if 1 }}", "{{ end }}")] {
+            let src = format!("{{{{ {} 1 {} }}}}", open.repeat(100_000), close.repeat(100_000));
+            let src = if open == "(" { src } else { format!("{}x{}", open.repeat(100_000), close.repeat(100_000)) };
+            let err = super::render_sigil("t", &src, &[]).unwrap_err();
+            assert!(err.message().contains("nesting deeper than 200 levels"), "{}", err.message());
+        }
+        // Real nesting well within the limit still works.
+        let src = format!("{}x{}", "{{ if 1 }}".repeat(150), "{{ end }}".repeat(150));
+        assert_eq!(super::render_sigil("t", &src, &[]).unwrap(), "x");
     }
 }
