@@ -87,6 +87,114 @@ pub fn container_is_running(id: &str) -> bool {
     matches!(inspect(id, "'{{.State.Running}}'"), Ok(v) if v.trim() == "true")
 }
 
+/// `docker image inspect <image>` succeeds (output discarded).
+pub fn image_exists(image: &str) -> bool {
+    run(&["image", "inspect", image]).is_ok_and(|o| o.success())
+}
+
+/// The bash `fn-registry-docker-config-dir`: `config/registry/<app>` when its `config.json`
+/// exists and `jq -r '.auths | length'` on it prints anything but `0` (so an unreadable or
+/// malformed file counts as holding credentials, as with jq's error).
+pub fn registry_config_dir(app: &str) -> Option<std::path::PathBuf> {
+    let dir = crate::Paths::from_env()
+        .config_root()
+        .join("registry")
+        .join(app);
+    let file = dir.join("config.json");
+    if app.is_empty() || app.contains('/') || !file.is_file() {
+        return None;
+    }
+    let length_is_zero = std::fs::read(&file)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|doc| jq_auths_length_is_zero(&doc));
+    (length_is_zero != Some(true)).then_some(dir)
+}
+
+/// jq's `.auths | length == 0` for a parsed document; `None` where jq would fail.
+fn jq_auths_length_is_zero(doc: &serde_json::Value) -> Option<bool> {
+    use serde_json::Value;
+    let auths = match doc {
+        Value::Object(map) => map.get("auths").unwrap_or(&Value::Null),
+        Value::Null => &Value::Null,
+        _ => return None,
+    };
+    match auths {
+        Value::Null => Some(true),
+        Value::Object(m) => Some(m.is_empty()),
+        Value::Array(a) => Some(a.is_empty()),
+        Value::String(s) => Some(s.is_empty()),
+        Value::Number(n) => Some(n.as_f64() == Some(0.0)),
+        Value::Bool(_) => None,
+    }
+}
+
+/// `$(plugn trigger <hook> <args>)`: stdout with trailing newlines dropped, status ignored.
+fn trigger_text(hook: &str, app: &str) -> String {
+    crate::trigger::Trigger::new(hook)
+        .arg(app)
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim_end_matches('\n')
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The bash `fn-verify-app-image`: the image exists locally or, for a tag other than
+/// `latest` of an app whose releases are pushed (`deployed-app-image-tag` answers), it is
+/// pulled from the registry (with the app's registry credentials) and tagged.
+pub fn verify_app_image(app: &str, image: &str) -> bool {
+    if image_exists(image) {
+        return true;
+    }
+    if image.ends_with(":latest") || trigger_text("deployed-app-image-tag", app).is_empty() {
+        return false;
+    }
+    let config = registry_config_dir(app);
+    let remote_repo = trigger_text("deployed-app-repository", app);
+    let deployed_repo = trigger_text("deployed-app-image-repo", app);
+    let tag = image.rsplit(':').next().unwrap_or(image);
+    crate::log::write_stderr(&format!(
+        "-----> Image {image} not found locally, pulling from registry\n"
+    ));
+    let docker = |args: &[&str]| {
+        let mut cmd = Command::new(bin());
+        cmd.args(args).stdout(std::io::stderr());
+        match &config {
+            Some(dir) => cmd.env("DOCKER_CONFIG", dir),
+            None => cmd.env_remove("DOCKER_CONFIG"),
+        };
+        cmd.status().is_ok_and(|s| s.success())
+    };
+    if !deployed_repo.is_empty() && image.starts_with(&format!("{remote_repo}{deployed_repo}:")) {
+        return docker(&["image", "pull", image]);
+    }
+    let repo = if deployed_repo.is_empty() {
+        image.rsplit_once(':').map_or(image, |(repo, _)| repo)
+    } else {
+        &deployed_repo
+    };
+    let remote = format!("{remote_repo}{repo}:{tag}");
+    docker(&["image", "pull", &remote]) && docker(&["image", "tag", &remote, image])
+}
+
+/// The bash `get_app_image_name <app> [<tag>]`: `dokku/<app>:<tag>` (`latest` when no tag is
+/// given); an explicit tag must pass [`verify_app_image`], else `App image (<image>) not
+/// found`.
+pub fn app_image_name(app: &str, tag: &str) -> Result<String> {
+    if tag.is_empty() {
+        return Ok(format!("dokku/{app}:latest"));
+    }
+    let image = format!("dokku/{app}:{tag}");
+    if verify_app_image(app, &image) {
+        Ok(image)
+    } else {
+        Err(crate::log::fail(format!("App image ({image}) not found")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +209,17 @@ mod tests {
         assert!(!out.success());
         assert_eq!(out.stdout_trimmed(), "a");
         assert_eq!(out.stderr_trimmed(), "boom");
+    }
+
+    #[test]
+    fn registry_auth_length() {
+        let zero = |text: &str| jq_auths_length_is_zero(&serde_json::from_str(text).unwrap());
+        assert_eq!(zero("{}"), Some(true));
+        assert_eq!(zero("{\"auths\":{}}"), Some(true));
+        assert_eq!(zero("{\"auths\":{\"r\":{}}}"), Some(false));
+        assert_eq!(zero("{\"auths\":\"\"}"), Some(true));
+        assert_eq!(zero("{\"auths\":true}"), None);
+        assert_eq!(zero("[1]"), None);
+        assert_eq!(zero("null"), Some(true));
     }
 }

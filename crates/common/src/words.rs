@@ -23,6 +23,15 @@ impl Unmatched {
 /// (no escapes inside, and a newline inside ends the line unmatched); a backslash outside
 /// quotes takes the next character literally.
 pub fn split_xargs(input: &str) -> Result<Vec<String>, Unmatched> {
+    match split_xargs_partial(input) {
+        (words, None) => Ok(words),
+        (_, Some(unmatched)) => Err(unmatched),
+    }
+}
+
+/// Like [`split_xargs`], but an unterminated quote keeps the words before it, as `xargs`
+/// still runs its command with them before failing (the word holding the quote is lost).
+pub fn split_xargs_partial(input: &str) -> (Vec<String>, Option<Unmatched>) {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -40,7 +49,7 @@ pub fn split_xargs(input: &str) -> Result<Vec<String>, Unmatched> {
                 loop {
                     match chars.next() {
                         Some(q) if q == c => break,
-                        Some('\n') | None => return Err(Unmatched { quote: c }),
+                        Some('\n') | None => return (words, Some(Unmatched { quote: c })),
                         Some(other) => word.push(other),
                     }
                 }
@@ -60,7 +69,7 @@ pub fn split_xargs(input: &str) -> Result<Vec<String>, Unmatched> {
     if in_word {
         words.push(word);
     }
-    Ok(words)
+    (words, None)
 }
 
 #[cfg(test)]
@@ -76,6 +85,13 @@ mod tests {
         assert_eq!(split_xargs(r"a\ b c").unwrap(), vec!["a b", "c"]);
         assert_eq!(split_xargs(r#"x "" y"#).unwrap(), vec!["x", "", "y"]);
         assert_eq!(split_xargs("  ").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            split_xargs_partial("a 'b c' \"d e"),
+            (
+                vec!["a".to_string(), "b c".to_string()],
+                Some(Unmatched { quote: '"' })
+            )
+        );
     }
 
     #[test]

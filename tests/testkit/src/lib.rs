@@ -33,19 +33,29 @@ fn current_user() -> String {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The entry point runs core plugin subcommands with the plugin code linked into it, so a
-/// `dokku` binary older than a core plugin's library would test yesterday's code (as after
-/// `cargo test -p <plugin>`, which does not relink `dokku`). Fail with the remedy instead.
+/// `dokku` binary built before the latest edit of that code would test yesterday's code (as
+/// after `cargo test -p <plugin>`, which does not relink `dokku`). Fail with the remedy
+/// instead. Sources are compared, not libraries: `cargo test -p` builds its own copy of a
+/// library, which is not the one `dokku` links.
 fn assert_dokku_is_current(bins: &Path) {
     static CHECKED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     CHECKED.get_or_init(|| {
-        let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
-        let Some(dokku) = modified(&bins.join("dokku")) else { return };
-        // `cargo test -p` refreshes the library in deps/, not its copy beside the binaries.
-        let Ok(entries) = fs::read_dir(bins.join("deps")) else { return };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("libcore_plugin_") && name.ends_with(".rlib") && modified(&entry.path()).is_some_and(|t| t > dokku) {
-                panic!("{} is newer than the dokku binary that links it: run `cargo build -p dokku` (or `cargo build --workspace`) first", entry.path().display());
+        let Some(dokku) = fs::metadata(bins.join("dokku")).and_then(|m| m.modified()).ok() else { return };
+        let root = repo_root();
+        let mut dirs: Vec<PathBuf> = ["crates/common/src", "crates/plugn/src", "crates/dokku/src"].iter().map(|d| root.join(d)).collect();
+        if let Ok(plugins) = fs::read_dir(root.join("core-plugins")) {
+            dirs.extend(plugins.flatten().map(|e| e.path().join("src")));
+        }
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(meta) = entry.metadata() else { continue };
+                if meta.is_dir() {
+                    dirs.push(path);
+                } else if meta.modified().is_ok_and(|t| t > dokku) {
+                    panic!("{} changed after the dokku binary that links it was built: run `cargo build -p dokku` (or `cargo build --workspace`) first", path.display());
+                }
             }
         }
     });
