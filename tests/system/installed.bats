@@ -35,6 +35,17 @@ teardown_file() {
   [ "$(stat -c %U /var/lib/dokku/core-plugins/available/common)" = dokku ]
   run visudo -cqf /etc/sudoers.d/dokku-docker
   [ "$status" -eq 0 ]
+  # Every rule the install wrote (nginx's too, when nginx is installed) is root's and valid:
+  # sudo ignores, and complains about, a rule file another user owns.
+  for rule in /etc/sudoers.d/dokku-*; do
+    [ "$(stat -c %U "$rule")" = root ]
+    visudo -cqf "$rule"
+  done
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+    [ "$(stat -c %U /etc/nginx/conf.d)" = root ]
+    [ "$(stat -c %U /etc/nginx/conf.d/dokku.conf)" = root ]
+    grep -q "include $(getent passwd dokku | cut -d: -f6)/\*/nginx.conf;" /etc/nginx/conf.d/dokku.conf
+  fi
 }
 
 @test "root runs ordinary commands as the dokku user through sudo" {

@@ -116,8 +116,11 @@ fn create_writes_the_app_and_its_properties() {
     let before = now();
     root.dokku(&["apps:create", "web"])
         .ok()
-        .stdout("-----> Creating web...\n-----> Creating new app virtual host file...\n")
-        .stderr("");
+        .stdout(&format!(
+            "-----> Creating web...\n-----> Creating new app virtual host file...\n{}",
+            nginx_conf_built("web.dokku.me")
+        ))
+        .stderr(&no_listeners("web"));
     let after = now();
     assert!(root.home().join("web").is_dir());
     let mode = fs::metadata(root.home().join("web"))
@@ -141,9 +144,11 @@ fn create_writes_the_app_and_its_properties() {
         .stdout("")
         .stderr(" !     Name is already taken\n");
     assert_eq!(created_at(&root, "web"), ts.to_string());
+    // Quiet hides the vhost-file line and the listener warning, not what nginx-vhosts
+    // echoes while writing the app's nginx.conf (upstream's plain echo and log_info1).
     root.dokku(&["--quiet", "apps:create", "api"])
         .ok()
-        .stdout("")
+        .stdout(&nginx_conf_built("api.dokku.me"))
         .stderr("");
     assert!(root.home().join("api").is_dir());
     root.dokku(&["apps:create"])
@@ -558,9 +563,15 @@ fn clone_and_rename() {
 
     root.dokku(&["apps:clone", "web", "api"])
         .ok()
-        .stdout("-----> Cloning web to api\n-----> Creating api...\n-----> Creating new app virtual host file...\n")
-        .stderr("");
+        .stdout(&format!(
+            "-----> Cloning web to api\n-----> Creating api...\n-----> Creating new app virtual host file...\n{}",
+            nginx_conf_built("api.dokku.me")
+        ))
+        .stderr(&no_listeners("api"));
     assert!(root.home().join("api").is_dir());
+    // The clone's nginx.conf, written by post-create, goes again in post-app-clone-setup.
+    assert!(root.home().join("web/nginx.conf").is_file());
+    assert!(!root.home().join("api/nginx.conf").exists());
     // Every apps property follows, created-at included (as upstream).
     assert_eq!(created_at(&root, "api"), web_created);
     assert_eq!(read(prop(&root, "apps", "api", "deploy-source")), "git");
@@ -577,7 +588,7 @@ fn clone_and_rename() {
         .stderr(" !     Name is already taken\n");
     root.dokku(&["--quiet", "apps:clone", "--skip-deploy", "web", "worker"])
         .ok()
-        .stdout("")
+        .stdout(&nginx_conf_built("worker.dokku.me"))
         .stderr("");
     root.dokku(&["apps:clone", "web"])
         .code(1)
@@ -589,9 +600,14 @@ fn clone_and_rename() {
 
     root.dokku(&["apps:rename", "api", "api2"])
         .ok()
-        .stdout("-----> Renaming api to api2\n-----> Creating api2...\n-----> Creating new app virtual host file...\n-----> Destroying api (including all add-ons)\n-----> Cleaning up...\n-----> Retiring old containers and images\n")
-        .stderr("");
+        .stdout(&format!(
+            "-----> Renaming api to api2\n-----> Creating api2...\n-----> Creating new app virtual host file...\n{}-----> Destroying api (including all add-ons)\n-----> Cleaning up...\n-----> Retiring old containers and images\n",
+            nginx_conf_built("api2.dokku.me")
+        ))
+        .stderr(&no_listeners("api2"));
     assert!(!root.home().join("api").exists());
+    // post-app-rename-setup clears the new name's nginx.conf (proxy-clear-config).
+    assert!(!root.home().join("api2/nginx.conf").exists());
     assert!(!root.lib().join("config/apps/api").exists());
     assert!(!data_dir(&root, "apps", "api").exists());
     assert_eq!(created_at(&root, "api2"), web_created);
@@ -635,7 +651,12 @@ fn concurrent_creates_make_one_app() {
         .collect();
     let created: Vec<_> = runs.iter().filter(|r| r.code == 0).collect();
     assert_eq!(created.len(), 1, "{runs:?}");
-    assert_eq!(created[0].stdout, "-----> Creating web...\n-----> Creating new app virtual host file...\n");
+    created[0]
+        .stdout(&format!(
+            "-----> Creating web...\n-----> Creating new app virtual host file...\n{}",
+            nginx_conf_built("web.dokku.me")
+        ))
+        .stderr(&no_listeners("web"));
     for run in runs.iter().filter(|r| r.code != 0) {
         run.code(1)
             .stdout("")

@@ -198,6 +198,10 @@ impl Fixture {
         let tmp = root.dir.join("tmp");
         fs::create_dir_all(&dir).unwrap();
         fs::create_dir_all(&tmp).unwrap();
+        // No global domain, so `web` has vhost support off. The file itself exists, as on
+        // an installed dokku: nginx-vhosts reads it for such an app with a certificate
+        // (upstream's bash aborts when it is missing).
+        fs::write(root.home().join("VHOST"), "").unwrap();
         root.dokku(&["apps:create", "web"]).ok();
         Fixture { root, dir, tmp }
     }
@@ -235,6 +239,33 @@ impl Fixture {
         p.display().to_string()
     }
 }
+
+/// What nginx-vhosts prints when a certificate change rebuilds `web`'s nginx.conf (upstream's
+/// `nginx_build_config`): `web` has vhost support off, so it has no domain the
+/// certificate could cover, and it is not running. The first certificate makes the ports
+/// plugin pick a free SSL port.
+fn nginx_https(first: bool, cert_names: &[&str]) -> String {
+    let mut out = String::new();
+    if first {
+        out.push_str("-----> No ssl port set, setting to random open high port\n");
+    }
+    out.push_str(
+        "-----> No matching configured domains for web found in SSL certificate. Your app will show as insecure in a browser if accessed via SSL\n\
+         -----> Please add appropriate domains via the dokku domains command\n\
+         -----> Domains found in SSL certificate:\n",
+    );
+    for name in cert_names {
+        out.push_str(&format!("=====> {name}\n"));
+    }
+    out.push_str("-----> Creating https nginx.conf\n       Reloading nginx\n");
+    out
+}
+
+/// The same once the certificate is gone.
+const NGINX_HTTP: &str = "-----> Creating http nginx.conf\n       Reloading nginx\n";
+
+/// nginx-vhosts' warning for an app that is not running.
+const NO_LISTENERS: &str = " !     No web listeners specified for web\n";
 
 fn mode(p: &Path) -> u32 {
     fs::metadata(p).unwrap().permissions().mode() & 0o7777
@@ -319,8 +350,8 @@ fn add_from_files_show_and_remove() {
     let (crt, key) = (f.path(&pair.crt), f.path(&pair.key));
     f.dokku(&["certs:add", "web", &crt, &key])
         .ok()
-        .stdout("")
-        .stderr("");
+        .stdout(&nginx_https(true, &["dokku.me"]))
+        .stderr(NO_LISTENERS);
     let tls = f.tls("web");
     assert_eq!(mode(&tls), 0o750);
     assert_eq!(mode(&tls.join("server.crt")), 0o640);
@@ -350,15 +381,17 @@ fn add_from_files_show_and_remove() {
     std::os::unix::fs::symlink(&other.crt, &link).unwrap();
     f.dokku(&["certs:update", "web", &f.path(&link), &f.path(&other.key)])
         .ok()
-        .stdout("")
-        .stderr("");
+        .stdout(&nginx_https(false, &["other.dokku.me"]))
+        .stderr(NO_LISTENERS);
     assert_eq!(fs::read(tls.join("server.crt")).unwrap(), other.crt_bytes());
     assert_eq!(fs::read(tls.join("server.key")).unwrap(), other.key_bytes());
 
     f.dokku(&["certs:remove", "web"])
         .ok()
-        .stdout("-----> Removing SSL endpoint from web\n")
-        .stderr("");
+        .stdout(&format!(
+            "-----> Removing SSL endpoint from web\n{NGINX_HTTP}"
+        ))
+        .stderr(NO_LISTENERS);
     assert!(!tls.exists());
     f.dokku(&["certs:remove", "web"])
         .code(1)
@@ -551,14 +584,15 @@ fn tarball_layouts() {
                 .bytes(),
         ),
     ];
-    for (label, archive) in layouts {
+    for (i, (label, archive)) in layouts.into_iter().enumerate() {
         let _ = fs::remove_dir_all(f.tls("web"));
         let run = f.run(&["certs:add", "web"], Some(&archive));
         run.code(0);
-        assert_eq!(run.stdout, "", "{label}");
+        // The SSL port chosen for the first certificate stays.
+        assert_eq!(run.stdout, nginx_https(i == 0, &["dokku.me"]), "{label}");
         let (events, rest) = security_events(&run.stderr);
         assert_eq!(events, OK_EVENTS, "{label}");
-        assert_eq!(rest, "", "{label}");
+        assert_eq!(rest, NO_LISTENERS, "{label}");
         assert_eq!(
             fs::read(f.tls("web").join("server.crt")).unwrap(),
             crt,
@@ -588,8 +622,14 @@ fn tarball_layouts() {
     assert!(status.success());
     let _ = fs::remove_dir_all(f.tls("web"));
     let run = f.run(&["certs:update", "web"], Some(&fs::read(&tgz).unwrap()));
-    run.ok().stdout("");
-    assert_eq!(security_events(&run.stderr).0, OK_EVENTS);
+    run.ok().stdout(&nginx_https(false, &["dokku.me"]));
+    assert_eq!(
+        security_events(&run.stderr),
+        (
+            OK_EVENTS.map(String::from).to_vec(),
+            NO_LISTENERS.to_string()
+        )
+    );
     assert_eq!(fs::read(f.tls("web").join("server.crt")).unwrap(), crt);
     f.assert_tmp_clean();
 }
@@ -1107,10 +1147,14 @@ fn triggers() {
     hook(&f, &["certs-set", "missing", &crt, &key])
         .code(20)
         .stderr(" !     App missing does not exist\n");
+    // The certificate's names as upstream's nginx-vhosts word-splits them.
     hook(&f, &["certs-set", "web", &crt, &key])
         .ok()
-        .stdout("")
-        .stderr("");
+        .stdout(&nginx_https(
+            true,
+            &["IP", "Address:10.0.0.1", "dokku.me", "www.dokku.me"],
+        ))
+        .stderr(NO_LISTENERS);
     hook(&f, &["certs-exists", "web"]).ok().stdout("true\n");
     hook(&f, &["certs-exists", "../web"]).ok().stdout("false\n");
     let got = hook(&f, &["certs-get", "web", "key"]);
@@ -1152,7 +1196,10 @@ fn triggers() {
 
     hook(&f, &["certs-remove", "web"])
         .ok()
-        .stdout("-----> Removing SSL endpoint from web\n");
+        .stdout(&format!(
+            "-----> Removing SSL endpoint from web\n{NGINX_HTTP}"
+        ))
+        .stderr(NO_LISTENERS);
     hook(&f, &["certs-remove", "web"])
         .code(1)
         .stderr(" !     An app-specific SSL endpoint is not defined\n");

@@ -36,7 +36,7 @@ fn post_update<S: AsRef<str>>(app: &str, action: &str, domains: &[S]) -> Result<
 
 /// A trigger's stdout with trailing newlines removed, whatever its status (`$(…)` in a
 /// `local` assignment).
-fn capture(hook: &str, args: &[&str]) -> String {
+pub(crate) fn capture(hook: &str, args: &[&str]) -> String {
     let out = Trigger::new(hook)
         .args(args)
         .stdin_null()

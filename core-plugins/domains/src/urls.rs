@@ -3,21 +3,10 @@
 //! domains (or the global ones, or the host name) and its port mappings.
 
 use dokku_common::args::nth;
-use dokku_common::trigger::Trigger;
 use dokku_common::{log, Error, Result};
 
+use crate::domains::capture;
 use crate::vhost::Scope;
-
-/// A trigger's stdout with trailing newlines removed, whatever its status.
-fn capture(hook: &str, args: &[&str]) -> String {
-    let out = Trigger::new(hook)
-        .args(args)
-        .stdin_null()
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
-    out.trim_end_matches('\n').to_string()
-}
 
 /// `fn-domains-generate-url`.
 fn url(scheme: &str, vhost: &str, port: &str) -> String {

@@ -196,6 +196,8 @@ fn missing_and_invalid_apps() {
 fn hostile_domains_are_refused_and_nothing_is_written() {
     let root = root_with_app();
     add_recorder(&root);
+    // apps:create generated it: a refused command must leave it alone too.
+    assert!(home(&root, "web/nginx.conf").is_file());
     let before = snapshot(&root, &["web"]);
     let hostile = [
         "a.com;id",
@@ -257,7 +259,11 @@ fn hostile_domains_are_refused_and_nothing_is_written() {
     // Removing never runs a pattern: a hostile value just matches no line.
     root.dokku(&["domains:remove", "web", ".*"])
         .ok()
-        .stdout("-----> Removed .* from web\n");
+        .stdout(&format!(
+            "-----> Removed .* from web\n{}",
+            nginx_conf(&["web.dokku.me"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "web.dokku.me\n");
 }
 
@@ -291,8 +297,12 @@ fn app_domains() {
 
     root.dokku(&["domains:add", "web", "a.com", "WWW.B.com", "a.com"])
         .ok()
-        .stdout("-----> Added a.com to web\n-----> Added WWW.B.com to web\n-----> Skipping: a.com already added to web\n")
-        .stderr("");
+        .stdout(&format!(
+            "-----> Added a.com to web\n-----> Added WWW.B.com to web\n-----> Skipping: a.com already added to web\n{}",
+            // upstream's `sort -u` (C locale): upper case first
+            nginx_conf(&["WWW.B.com", "a.com", "web.dokku.me"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(
         read(&root, "web/VHOST").unwrap(),
         "web.dokku.me\na.com\nWWW.B.com\n"
@@ -304,7 +314,11 @@ fn app_domains() {
 
     root.dokku(&["domains:remove", "web", "a.com", "nothere.com"])
         .ok()
-        .stdout("-----> Removed a.com from web\n-----> Removed nothere.com from web\n");
+        .stdout(&format!(
+            "-----> Removed a.com from web\n-----> Removed nothere.com from web\n{}",
+            nginx_conf(&["WWW.B.com", "web.dokku.me"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(
         read(&root, "web/VHOST").unwrap(),
         "web.dokku.me\nWWW.B.com\n"
@@ -316,30 +330,50 @@ fn app_domains() {
 
     root.dokku(&["domains:set", "web", "x.com", "y.com", "x.com"])
         .ok()
-        .stdout("-----> Set x.com y.com x.com for web\n");
+        .stdout(&format!(
+            "-----> Set x.com y.com x.com for web\n{}",
+            nginx_conf(&["x.com", "y.com"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "x.com\ny.com\nx.com\n");
     assert_eq!(
         take_log(&root),
         "post-domains-update web set x.com y.com x.com\n"
     );
 
+    // nginx.conf is rebuilt before the message, with no domain left to configure
     root.dokku(&["domains:clear", "web"])
         .ok()
-        .stdout("-----> Cleared domains in web\n");
+        .stdout(&format!(
+            "{}-----> Cleared domains in web\n",
+            nginx_conf(&[])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(read(&root, "web/VHOST"), None);
     assert_eq!(take_log(&root), "post-domains-update web clear\n");
 
-    root.dokku(&["domains:reset", "web"]).ok().stdout(
-        "-----> Cleared domains in web\n-----> Creating new app virtual host file...\n-----> Reset domains for web\n",
-    );
+    root.dokku(&["domains:reset", "web"])
+        .ok()
+        .stdout(&format!(
+            "{}-----> Cleared domains in web\n-----> Creating new app virtual host file...\n{}-----> Reset domains for web\n",
+            nginx_conf(&[]),
+            nginx_conf(&["web.dokku.me"])
+        ))
+        .stderr(&no_listeners("web").repeat(2));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "web.dokku.me\n");
     assert_eq!(
         take_log(&root),
         "post-domains-update web clear\nnginx-hostname web web dokku.me\npost-domains-update web reset\n"
     );
+    // --quiet silences the warning and the quiet messages only
     root.dokku(&["--quiet", "domains:reset", "web"])
         .ok()
-        .stdout("-----> Cleared domains in web\n");
+        .stdout(&format!(
+            "{}-----> Cleared domains in web\n{}",
+            nginx_conf(&[]),
+            nginx_conf(&["web.dokku.me"])
+        ))
+        .stderr("");
     take_log(&root);
 
     // setup keeps an existing file
@@ -347,13 +381,21 @@ fn app_domains() {
     take_log(&root);
     root.dokku(&["domains:setup", "web"])
         .ok()
-        .stdout("-----> Setup domains for web\n");
+        .stdout(&format!(
+            "{}-----> Setup domains for web\n",
+            nginx_conf(&["keep.com"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "keep.com\n");
     assert_eq!(take_log(&root), "post-domains-update web reset\n");
     std::fs::remove_file(home(&root, "web/VHOST")).unwrap();
     root.dokku(&["domains:setup", "web"])
         .ok()
-        .stdout("-----> Creating new app virtual host file...\n-----> Setup domains for web\n");
+        .stdout(&format!(
+            "-----> Creating new app virtual host file...\n{}-----> Setup domains for web\n",
+            nginx_conf(&["web.dokku.me"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "web.dokku.me\n");
     let mode = std::os::unix::fs::PermissionsExt::mode(
         &std::fs::metadata(home(&root, "web/VHOST"))
@@ -372,9 +414,18 @@ fn app_file_from_a_real_dokku_is_kept() {
         std::os::unix::fs::PermissionsExt::from_mode(0o640),
     )
     .unwrap();
+    // Upstream splits the domains on spaces, tabs and newlines only (`tr`, `xargs`): the
+    // CR stays in the first one, in the log line and in nginx.conf.
     root.dokku(&["domains:add", "web", "c.com"])
         .ok()
-        .stdout("-----> Skipping: c.com already added to web\n");
+        .stdout(&format!(
+            "-----> Skipping: c.com already added to web\n{}",
+            nginx_conf(&["a.com\r", "b.com", "c.com"])
+        ))
+        .stderr(&no_listeners("web"));
+    assert!(read(&root, "web/nginx.conf")
+        .unwrap()
+        .contains("server_name a.com\r b.com c.com;"));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "a.com\r\nb.com\n\nc.com");
     root.dokku(&["domains:add", "web", "d.com"]).ok();
     assert_eq!(
@@ -410,8 +461,11 @@ fn clear_all() {
     root.dokku(&["apps:create", "api"]).ok();
     root.dokku(&["domains:clear", "--all"])
         .ok()
-        .stdout("-----> Cleared domains in api\n-----> Cleared domains in web\n")
-        .stderr("");
+        .stdout(&format!(
+            "{0}-----> Cleared domains in api\n{0}-----> Cleared domains in web\n",
+            nginx_conf(&[])
+        ))
+        .stderr(&format!("{}{}", no_listeners("api"), no_listeners("web")));
     assert_eq!(read(&root, "web/VHOST"), None);
     assert_eq!(read(&root, "api/VHOST"), None);
 }
@@ -422,10 +476,21 @@ fn disable_and_enable() {
     add_recorder(&root);
     assert_eq!(no_vhost(&root, "web"), "");
 
-    root.dokku(&["domains:disable", "web"])
-        .ok()
-        .stdout("-----> App virtual host support disabled\n")
-        .stderr("");
+    // nginx-vhosts' pre-disable-vhost drops the app's port 80, so the ports plugin picks
+    // a free high port when nginx.conf is rebuilt.
+    let out = root.dokku(&["domains:disable", "web"]);
+    out.ok().stderr(&no_listeners("web"));
+    let (stdout, ports) = random_ports(&out.stdout);
+    assert_eq!(
+        stdout,
+        format!(
+            "-----> App virtual host support disabled\n\
+             -----> No port set, setting to random open high port\n\
+             -----> Random port N\n{}",
+            nginx_conf(&[])
+        )
+    );
+    assert_eq!(proxy_port(&root, "web"), ports[0].to_string());
     assert_eq!(read(&root, "web/VHOST"), None);
     assert_eq!(no_vhost(&root, "web"), "1");
     assert_eq!(
@@ -472,9 +537,14 @@ fn adding_to_a_disabled_app_enables_it_and_keeps_the_domains() {
     add_recorder(&root);
     root.dokku(&["domains:disable", "web"]).ok();
     take_log(&root);
+    // nginx.conf is rebuilt twice: once on enable, once for the added domain
     root.dokku(&["domains:add", "web", "a.com"])
         .ok()
-        .stdout("-----> Added a.com to web\n");
+        .stdout(&format!(
+            "-----> Added a.com to web\n{}",
+            nginx_conf(&["a.com"]).repeat(2)
+        ))
+        .stderr(&no_listeners("web").repeat(2));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "a.com\n");
     assert_eq!(no_vhost(&root, "web"), "0");
     assert_eq!(
@@ -486,7 +556,11 @@ fn adding_to_a_disabled_app_enables_it_and_keeps_the_domains() {
     take_log(&root);
     root.dokku(&["domains:set", "web", "b.com", "c.com"])
         .ok()
-        .stdout("-----> Set b.com c.com for web\n");
+        .stdout(&format!(
+            "-----> Set b.com c.com for web\n{}",
+            nginx_conf(&["b.com", "c.com"]).repeat(2)
+        ))
+        .stderr(&no_listeners("web").repeat(2));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "b.com\nc.com\n");
     assert_eq!(no_vhost(&root, "web"), "0");
     assert_eq!(
@@ -556,7 +630,11 @@ fn default_domains_of_new_apps() {
     write(&root, "VHOST", "dokku.me\n");
     root.dokku(&["plugin:trigger", "post-create", "app2"])
         .ok()
-        .stdout("-----> App virtual host support disabled, skipping domain setup\n");
+        .stdout(&format!(
+            "-----> App virtual host support disabled, skipping domain setup\n{}",
+            nginx_conf(&[])
+        ))
+        .stderr(&no_listeners("app2"));
     assert_eq!(read(&root, "app2/VHOST"), None);
 }
 

@@ -122,7 +122,11 @@ fn failures_end_the_calling_script() {
     assert_eq!(snapshot(&root, &["web"]), before);
     root.dokku(&["fixture:add", "web", "ok.com"])
         .ok()
-        .stdout("-----> Added ok.com to web\nafter add\n");
+        .stdout(&format!(
+            "-----> Added ok.com to web\n{}after add\n",
+            nginx_conf(&["ok.com", "web.dokku.me"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "web.dokku.me\nok.com\n");
 }
 
@@ -130,17 +134,28 @@ fn failures_end_the_calling_script() {
 fn mutations() {
     let root = root_with_fixture();
     add_recorder(&root);
-    root.dokku(&["fixture:toggle", "web"])
-        .ok()
-        .stderr("")
-        .stdout(
-            "-----> App virtual host support disabled
-enabled=false
-enabled=true
------> App virtual host support disabled
-enabled=true
-",
-        );
+    // Each change rebuilds nginx.conf. Turning vhost support off drops the app's port 80
+    // (nginx-vhosts' pre-disable-vhost), so the ports plugin picks a free high port.
+    let out = root.dokku(&["fixture:toggle", "web"]);
+    out.ok().stderr(&no_listeners("web").repeat(4));
+    let (stdout, ports) = random_ports(&out.stdout);
+    let disabled = format!(
+        "-----> App virtual host support disabled\n\
+         -----> No port set, setting to random open high port\n\
+         -----> Random port N\n{}",
+        nginx_conf(&[])
+    );
+    assert_eq!(
+        stdout,
+        format!(
+            "{disabled}enabled=false\n{}enabled=true\n{disabled}{}enabled=true\n",
+            nginx_conf(&["web.dokku.me"]),
+            nginx_conf(&[])
+        )
+    );
+    assert_eq!(ports.len(), 2);
+    // enabled again: back to port 80
+    assert_eq!(proxy_port(&root, "web"), "80");
     assert_eq!(
         read(&root, "web/VHOST"),
         None,
@@ -155,18 +170,25 @@ enabled=true
     );
 
     root.dokku(&["domains:set", "web", "a.com", "b.com"]).ok();
-    root.dokku(&["fixture:misc", "web"]).ok().stderr("").stdout(
-        "-----> Removed b.com from web
------> Set x.com y.com for web
------> Cleared domains in web
+    root.dokku(&["fixture:misc", "web"])
+        .ok()
+        .stderr(&no_listeners("web").repeat(4))
+        .stdout(&format!(
+            "-----> Removed b.com from web
+{}-----> Set x.com y.com for web
+{}{}-----> Cleared domains in web
 -----> Creating new app virtual host file...
------> Cleared domains in web
+{}-----> Cleared domains in web
 -----> Domains (VHOST) support is already enabled for app (web)
 -----> Added extra.org
 -----> Removed extra.org
 globals=[]
 ",
-    );
+            nginx_conf(&["a.com"]),
+            nginx_conf(&["x.com", "y.com"]),
+            nginx_conf(&[]),
+            nginx_conf(&[]),
+        ));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "");
     assert_eq!(read(&root, "VHOST").unwrap(), "");
 }

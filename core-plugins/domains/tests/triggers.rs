@@ -45,7 +45,11 @@ fn domains_add_enable_disable() {
     add_recorder(&root);
     trigger(&root, &["domains-add", "web", "c.com"])
         .ok()
-        .stdout("-----> Added c.com to web\n");
+        .stdout(&format!(
+            "-----> Added c.com to web\n{}",
+            nginx_conf(&["c.com", "web.dokku.me"])
+        ))
+        .stderr(&no_listeners("web"));
     assert_eq!(read(&root, "web/VHOST").unwrap(), "web.dokku.me\nc.com\n");
     assert_eq!(take_log(&root), "post-domains-update web add c.com\n");
     trigger(&root, &["domains-add", "web", "bad;"])
@@ -53,9 +57,20 @@ fn domains_add_enable_disable() {
         .stderr(" !     bad; is invalid. exiting...\n");
 
     // domains-disable has no "already disabled" check; false means no restart
-    trigger(&root, &["domains-disable", "web", "false"])
-        .ok()
-        .stdout("-----> App virtual host support disabled\n");
+    // nginx-vhosts' pre-disable-vhost drops port 80: a free high port is picked
+    let out = trigger(&root, &["domains-disable", "web", "false"]);
+    out.ok().stderr(&no_listeners("web"));
+    let (stdout, ports) = random_ports(&out.stdout);
+    assert_eq!(
+        stdout,
+        format!(
+            "-----> App virtual host support disabled\n\
+             -----> No port set, setting to random open high port\n\
+             -----> Random port N\n{}",
+            nginx_conf(&[])
+        )
+    );
+    assert_eq!(proxy_port(&root, "web"), ports[0].to_string());
     assert_eq!(no_vhost(&root, "web"), "1");
     assert_eq!(
         take_log(&root),
@@ -63,12 +78,14 @@ fn domains_add_enable_disable() {
     );
     trigger(&root, &["domains-disable", "web", "true"])
         .ok()
-        .stdout("");
+        .stdout("")
+        .stderr("");
     assert_eq!(take_log(&root), "pre-disable-vhost web\n");
 
     trigger(&root, &["domains-enable", "web", "false"])
         .ok()
-        .stdout("");
+        .stdout(&nginx_conf(&["web.dokku.me"]))
+        .stderr(&no_listeners("web"));
     assert_eq!(no_vhost(&root, "web"), "0");
     assert_eq!(read(&root, "web/VHOST").unwrap(), "web.dokku.me\n");
     assert_eq!(
@@ -99,12 +116,17 @@ fn urls() {
         .stdout("http://web.dokku.me\n");
 
     // Without app domains: the global ones (every line, trimmed), else the host name.
+    // Turning vhost support off gives the app a random proxy port (nginx-vhosts'
+    // pre-disable-vhost drops port 80); a port mapping of its own keeps the URLs known.
+    root.dokku(&["ports:set", "web", "http:8080:5000"]).ok();
     root.dokku(&["domains:disable", "web"]).ok();
     write(&root, "VHOST", "g2.com\n g1.com\n");
     root.dokku(&["urls", "web"])
         .ok()
-        .stdout("http://g1.com\nhttp://g2.com\n");
-    root.dokku(&["url", "web"]).ok().stdout("http://g2.com\n");
+        .stdout("http://g1.com:8080\nhttp://g2.com:8080\n");
+    root.dokku(&["url", "web"])
+        .ok()
+        .stdout("http://g2.com:8080\n");
     write(&root, "VHOST", "");
     let fqdn = std::process::Command::new("hostname")
         .arg("-f")
@@ -113,7 +135,7 @@ fn urls() {
     let fqdn = String::from_utf8_lossy(&fqdn.stdout).trim_end().to_string();
     root.dokku(&["urls", "web"])
         .ok()
-        .stdout(&format!("http://{fqdn}\n"));
+        .stdout(&format!("http://{fqdn}:8080\n"));
 
     // A plugin answering app-urls wins; `url` wants the default scheme.
     write(

@@ -83,6 +83,14 @@ pub fn nginx_vhosts_fn(args: &[String]) -> Result<()> {
         "conf-clean" => service::clean_conf(a),
         "restart" => service::restart_for(a),
         "clear-config" => service::clear_config(a),
+        // build-config <app> [<port> <ip>]
+        "build-config" => crate::build::build_config(
+            a,
+            crate::build::Passed {
+                port: b.to_string(),
+                ip: c.to_string(),
+            },
+        ),
         // logs <access|error> <app> [-t]
         "logs" if a == "access" || a == "error" => commands::logs(a, b, c == "-t"),
         _ => Err(Error::new(format!("Invalid nginx-vhosts-fn call: {verb}"))),

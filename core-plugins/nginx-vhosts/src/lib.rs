@@ -1,8 +1,9 @@
 //! The `nginx-vhosts` core plugin (`nginx:*` commands): the nginx properties and report,
 //! showing an app's generated config and its logs, controlling and validating the nginx
 //! service, the proxy lifecycle triggers, and the helpers behind the bash `functions` and
-//! `internal-functions` libraries. Generating `nginx.conf` comes with the deploy machinery.
+//! `internal-functions` libraries, and generating each app's `nginx.conf`.
 
+mod build;
 mod commands;
 mod helpers;
 mod props;
@@ -32,19 +33,27 @@ static SPEC: PluginSpec = PluginSpec {
         ("validate-config", commands::validate_config),
     ],
     triggers: &[
+        ("core-post-deploy", triggers::core_post_deploy),
         ("dependencies", triggers::dependencies),
         ("install", triggers::install),
         ("post-app-clone-setup", triggers::post_app_clone_setup),
         ("post-app-rename-setup", triggers::post_app_rename_setup),
         ("post-create", triggers::post_create),
         ("post-delete", triggers::post_delete),
+        ("post-domains-update", triggers::post_domains_update),
+        ("post-proxy-ports-update", triggers::post_proxy_ports_update),
         ("pre-disable-vhost", triggers::pre_disable_vhost),
         ("pre-enable-vhost", triggers::pre_enable_vhost),
         ("pre-restore", triggers::pre_restore),
+        ("proxy-build-config", triggers::proxy_build_config),
         ("proxy-clear-config", triggers::proxy_clear_config),
         ("proxy-disable", triggers::proxy_disable),
         ("proxy-enable", triggers::proxy_enable),
         ("report", triggers::report),
+        (
+            "scheduler-post-deploy-process",
+            triggers::scheduler_post_deploy_process,
+        ),
     ],
     aliases: &[
         ("nginx-property", helpers::nginx_property),

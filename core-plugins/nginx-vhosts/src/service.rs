@@ -261,16 +261,7 @@ fn app_conf(name: &str) -> PathBuf {
 /// Whether nginx accepts the app's `nginx.conf` on its own.
 pub fn app_config_is_valid(name: &str, nginx: &Path) -> bool {
     let conf = app_conf(name);
-    let custom = trigger::Trigger::new("nginx-app-template-source")
-        .arg(name)
-        .arg("validate-config")
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_string()
-        })
-        .unwrap_or_default();
+    let custom = trigger::capture_text("nginx-app-template-source", &[name, "validate-config"]);
     let rendered = if custom.is_empty() {
         builtin_validation_config(&conf)
     } else {
@@ -374,11 +365,11 @@ pub fn reload_checked() -> Result<()> {
     init_cmd("reload", "")
 }
 
-/// A reload dokku does on its own after changing configs. Without a service command and
-/// without an nginx binary there is no nginx to reload, so nothing is attempted (upstream
-/// always has nginx installed and would fail on the missing service).
+/// A reload dokku does on its own after changing configs: only when there is an nginx this
+/// dokku drives (see `build::drives_nginx`). Upstream always has nginx installed and would
+/// fail on a missing or stopped service.
 fn implicit_reload(name: &str) -> Result<()> {
-    if props::computed(name, "nginx-service-command").is_empty() && location().is_err() {
+    if !crate::build::drives_nginx(name) {
         return Ok(());
     }
     init_cmd("reload", name)

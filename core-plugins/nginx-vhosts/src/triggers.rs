@@ -1,6 +1,5 @@
-//! The nginx-vhosts triggers that do not build nginx configurations (those arrive with the
-//! deploy machinery: `proxy-build-config`, `post-domains-update`, `post-proxy-ports-update`,
-//! `core-post-deploy`, `core-post-extract`, `scheduler-post-deploy-process`).
+//! The nginx-vhosts triggers: the app lifecycle, the proxy and vhost hooks, restore and
+//! install, and those that (re)build an app's `nginx.conf` (see `build.rs`).
 
 use std::path::Path;
 
@@ -8,29 +7,20 @@ use dokku_common::args::nth;
 use dokku_common::property::{self, Store, GLOBAL};
 use dokku_common::{app, data, env, fs as dfs, log, report, trigger, Error, Result};
 
+use crate::build;
 use crate::props::{self, PLUGIN};
 use crate::service;
 
 fn proxy_type(name: &str) -> String {
-    trigger::Trigger::new("proxy-type")
-        .arg(name)
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_string()
-        })
-        .unwrap_or_default()
+    trigger::capture_text("proxy-type", &[name])
 }
 
 fn is_nginx(name: &str) -> bool {
     proxy_type(name) == "nginx"
 }
 
-/// `data/nginx-vhosts/app-<app>`, where an app's own `nginx.conf.sigil` is kept.
 fn app_data_dir(name: &str) -> Result<std::path::PathBuf> {
-    app::check_name(name)?;
-    Ok(data::dir("nginx-vhosts")?.join(format!("app-{name}")))
+    build::app_data_dir(name)
 }
 
 /// `dependencies`: the packages nginx-vhosts needs where dokku installs them itself.
@@ -101,7 +91,8 @@ fn sudoers_rule(nginx: &str) -> Option<String> {
 }
 
 /// The host-wide part of `install` (real installs only): the sudoers rule and the nginx
-/// `conf.d` directory with dokku's `server_names_hash_bucket_size` default.
+/// `conf.d` directory with dokku's `server_names_hash_bucket_size` default. These are the
+/// host's files: they stay root's (sudo ignores a rule file root does not own).
 fn install_host_files() -> Result<()> {
     let nginx = match service::location() {
         Ok(path) => path,
@@ -121,13 +112,79 @@ fn install_host_files() -> Result<()> {
         ("/etc/nginx", "/etc/sudoers.d/dokku-nginx")
     };
     if let Some(rule) = sudoers_rule(&nginx.to_string_lossy()) {
-        dfs::write_atomic(Path::new(sudoers), rule.as_bytes(), 0o440)?;
+        dfs::write_atomic_keep_owner(Path::new(sudoers), rule.as_bytes(), 0o440)?;
     }
     let conf_d = Path::new(root).join("conf.d");
-    dfs::ensure_dir(&conf_d, 0o755)?;
+    dfs::ensure_dir_keep_owner(&conf_d, 0o755)?;
     let bucket = conf_d.join("server_names_hash_bucket_size.conf");
     if !bucket.exists() {
-        dfs::write_atomic(&bucket, b"server_names_hash_bucket_size 512;\n", 0o644)?;
+        dfs::write_atomic_keep_owner(&bucket, b"server_names_hash_bucket_size 512;\n", 0o644)?;
+    }
+    let dhparam = Path::new(root).join("dhparam.pem");
+    if !dhparam.exists() {
+        let status = std::process::Command::new("openssl")
+            .arg("dhparam")
+            .arg("-out")
+            .arg(&dhparam)
+            .arg("2048")
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            return Err(log::fail("Unable to generate the nginx dhparam.pem"));
+        }
+    }
+    // dokku.conf sets server_tokens itself; nginx refuses a duplicate directive.
+    let main_conf = Path::new(root).join("nginx.conf");
+    if let Ok(text) = std::fs::read_to_string(&main_conf) {
+        if text.contains("server_tokens") {
+            let kept: String = text
+                .split_inclusive('\n')
+                .filter(|l| !l.contains("server_tokens"))
+                .collect();
+            dfs::write_atomic_keep_owner(&main_conf, kept.as_bytes(), 0o644)?;
+        }
+    }
+    dfs::write_atomic_keep_owner(
+        &conf_d.join("dokku.conf"),
+        dokku_conf(root)?.as_bytes(),
+        0o644,
+    )?;
+    Ok(())
+}
+
+/// `conf.d/dokku.conf`: includes every app's `nginx.conf` (from `nginx-dokku-template-source`
+/// when a plugin supplies an existing template, else the built-in one).
+fn dokku_conf(nginx_root: &str) -> Result<String> {
+    let custom = trigger::capture_lenient("nginx-dokku-template-source", &[] as &[&str]);
+    let template = if !custom.is_empty() && Path::new(&custom).is_file() {
+        std::path::PathBuf::from(custom)
+    } else {
+        dokku_common::Paths::from_env()
+            .core_plugin_dir("nginx-vhosts")
+            .join("templates/dokku.conf.sigil")
+    };
+    let source = std::fs::read_to_string(&template)?;
+    let params = [
+        (
+            "DOKKU_ROOT".to_string(),
+            dokku_common::Paths::from_env().dokku_root.display().to_string(),
+        ),
+        ("NGINX_ROOT".to_string(), nginx_root.to_string()),
+    ];
+    let text = dokku_common::template::render_sigil("dokku.conf.sigil", &source, &params)
+        .map_err(|e| log::fail(e.message()))?;
+    Ok(dokku_common::template::squeeze_blank_lines(&text))
+}
+
+/// The error pages the app configs point nginx at (`data/nginx-vhosts/dokku-errors`).
+fn install_error_pages() -> Result<()> {
+    let dir = data::dir("nginx-vhosts")?.join("dokku-errors");
+    dfs::ensure_dir(&dir, 0o755)?;
+    let templates = dokku_common::Paths::from_env()
+        .core_plugin_dir("nginx-vhosts")
+        .join("templates");
+    for page in ["400-error.html", "404-error.html", "500-error.html", "502-error.html"] {
+        let content = std::fs::read(templates.join(page))?;
+        dfs::write_atomic(&dir.join(page), &content, 0o644)?;
     }
     Ok(())
 }
@@ -137,6 +194,7 @@ fn install_host_files() -> Result<()> {
 pub fn install(_args: &[String]) -> Result<()> {
     let store = Store::from_env();
     store.setup(PLUGIN)?;
+    install_error_pages()?;
     let system = env::system_install();
     if system {
         install_host_files()?;
@@ -173,9 +231,61 @@ pub fn install(_args: &[String]) -> Result<()> {
     service::init_cmd("start", "").or_else(|_| service::init_cmd("reload", ""))
 }
 
-/// `post-create <app>`: the app's property directory.
+/// `post-create <app>`: the app's property directory, and its placeholder `nginx.conf`
+/// (answering 502 until a deploy) unless nginx was stopped on purpose.
 pub fn post_create(args: &[String]) -> Result<()> {
-    Store::from_env().setup_app(PLUGIN, nth(args, 0))
+    let name = nth(args, 0);
+    Store::from_env().setup_app(PLUGIN, name)?;
+    if !is_nginx(name) || build::proxy_stopped() {
+        return Ok(());
+    }
+    build::build_config(name, build::Passed::default())
+}
+
+/// `post-domains-update <app> …`: rebuild the config of an nginx app.
+pub fn post_domains_update(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if name.is_empty() {
+        return Err(log::fail("Please specify an app to run the command on"));
+    }
+    if is_nginx(name) {
+        build::build_config(name, build::Passed::default())?;
+    }
+    Ok(())
+}
+
+/// `post-proxy-ports-update <app> <action>`: rebuild the config of an nginx app.
+pub fn post_proxy_ports_update(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if is_nginx(name) {
+        build::build_config(name, build::Passed::default())?;
+    }
+    Ok(())
+}
+
+/// `proxy-build-config <app>`.
+pub fn proxy_build_config(args: &[String]) -> Result<()> {
+    build::proxy_build_config(nth(args, 0))
+}
+
+/// `core-post-deploy <app> …`: rebuild through every `proxy-build-config` hook.
+pub fn core_post_deploy(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if is_nginx(name) {
+        trigger::call_ok("proxy-build-config", &[name])?;
+    }
+    Ok(())
+}
+
+/// `scheduler-post-deploy-process <app> <process-type>`: route to the new web containers
+/// before the others are up.
+pub fn scheduler_post_deploy_process(args: &[String]) -> Result<()> {
+    let name = nth(args, 0);
+    if nth(args, 1) != "web" || !is_nginx(name) {
+        return Ok(());
+    }
+    log::info2("Triggering early nginx proxy rebuild");
+    trigger::call_ok("proxy-build-config", &[name])
 }
 
 /// `post-delete <app>`: drop the app's properties and kept template, and reload a running

@@ -14,6 +14,9 @@ use common::*;
 #[test]
 fn show_config() {
     let root = root_with_app();
+    // apps:create wrote the placeholder config.
+    assert!(conf_path(&root, "web").is_file());
+    fs::remove_file(conf_path(&root, "web")).unwrap();
     for cmd in ["nginx:show-config", "nginx:show-conf"] {
         root.dokku(&[cmd, "web"])
             .code(1)
@@ -348,6 +351,7 @@ fn validate_config() {
     let root = root_with_app();
     root.dokku(&["apps:create", "api"]).ok();
     root.dokku(&["apps:create", "www"]).ok();
+    fs::remove_file(conf_path(&root, "www")).unwrap();
     fs::write(conf_path(&root, "web"), "server { broken }\n").unwrap();
     fs::write(conf_path(&root, "api"), "server { fine }\n").unwrap();
     let nginx = root.bin("nginx");

@@ -212,6 +212,10 @@ fn install_migrates_old_settings() {
         "DOKKU_NGINX_SSL_PORT=8443",
     ])
     .ok();
+    // apps:create's config build chose proxy ports already; the migration fills unset ones.
+    for key in ["proxy-port", "proxy-ssl-port"] {
+        let _ = fs::remove_file(root.lib().join("config/proxy/web").join(key));
+    }
     hook(&root, &["install"]).ok();
     assert!(!marker.exists());
     assert_eq!(

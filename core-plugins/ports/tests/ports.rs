@@ -18,6 +18,17 @@ const USAGE: &str = "Usage: dokku ports[:COMMAND]\n\nManage ports for an app\n\n
 const MSG_NO_APP: &str = " !     Please specify an app to run the command on\n";
 const MSG_INVALID: &str = " !     App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens\n";
 
+/// nginx-vhosts answers every `post-proxy-ports-update` by rewriting the app's nginx.conf
+/// (upstream's `nginx_build_config`): with no listeners and a non-empty http map it renders
+/// the built-in template. The app here has no domains, so no "Configuring" line.
+const NGINX_BUILT: &str = "-----> Creating http nginx.conf\n       Reloading nginx\n";
+/// Its stderr then.
+const NO_LISTENERS: &str = " !     No web listeners specified for web\n";
+/// nginx skips https maps while the app has no certificate, saying so.
+fn https_ignored(map: &str) -> String {
+    format!(" !     Ignoring detected https port mapping without an accompanying ssl certificate ({map})\n")
+}
+
 fn app(root: &Root, name: &str) {
     fs::create_dir_all(root.home().join(name)).unwrap();
 }
@@ -204,8 +215,8 @@ fn add_set_remove_clear() {
 
     root.dokku(&["ports:add", "web", "udp:53:53", "http:80:5000"])
         .ok()
-        .stdout("")
-        .stderr("");
+        .stdout(NGINX_BUILT)
+        .stderr(NO_LISTENERS);
     assert_eq!(map().as_deref(), Some("http:80:5000\nudp:53:53\n"));
     let mode = fs::metadata(prop(&root, "ports", "web", "map"))
         .unwrap()
@@ -214,7 +225,12 @@ fn add_set_remove_clear() {
     assert_eq!(mode & 0o777, 0o600);
     // Leading zeros and signs are normalised; several mappings may share one argument.
     root.dokku(&["ports:add", "web", "https:+443:05000 tcp:8080:8080"])
-        .ok();
+        .ok()
+        .stdout(NGINX_BUILT)
+        .stderr(&format!(
+            "{}{NO_LISTENERS}",
+            https_ignored("https:443:5000")
+        ));
     assert_eq!(
         map().as_deref(),
         Some("http:80:5000\nhttps:443:5000\ntcp:8080:8080\nudp:53:53\n")
@@ -246,7 +262,11 @@ fn add_set_remove_clear() {
     root.dokku(&["ports:add", "web", "https:8080:1"]).ok();
     root.dokku(&["ports:remove", "web", "http:80:5000", "8080"])
         .ok()
-        .stdout("");
+        .stdout(NGINX_BUILT)
+        .stderr(&format!(
+            "{}{NO_LISTENERS}",
+            https_ignored("https:443:5000")
+        ));
     assert_eq!(map().as_deref(), Some("https:443:5000\nudp:53:53\n"));
     // Removing what is not there still rewrites and succeeds.
     root.dokku(&["ports:remove", "web", "http:1:1"]).ok();
@@ -255,7 +275,11 @@ fn add_set_remove_clear() {
 
     root.dokku(&["ports:set", "web", "http:80:5000", "https:443:5000"])
         .ok()
-        .stdout("");
+        .stdout(NGINX_BUILT)
+        .stderr(&format!(
+            "{}{NO_LISTENERS}",
+            https_ignored("https:443:5000")
+        ));
     assert_eq!(map().as_deref(), Some("http:80:5000\nhttps:443:5000\n"));
     // A bare port given to add/set is accepted and not stored.
     root.dokku(&["ports:set", "web", "9999", "http:80:1"]).ok();
@@ -266,10 +290,11 @@ fn add_set_remove_clear() {
         "http:80:3000\n",
     )
     .unwrap();
+    // With no map left nginx falls back to the detected default (http:80:5000).
     root.dokku(&["ports:clear", "web"])
         .ok()
-        .stdout("")
-        .stderr("");
+        .stdout(NGINX_BUILT)
+        .stderr(NO_LISTENERS);
     assert_eq!(map(), None);
     assert_eq!(read(prop(&root, "ports", "web", "map-detected")), None);
     root.dokku(&["ports:clear", "web"]).ok();

@@ -19,6 +19,16 @@ const USAGE: &str = "Usage: dokku proxy[:COMMAND]\n\nManage the proxy integratio
 const MSG_NO_APP: &str = " !     Please specify an app to run the command on\n";
 const MSG_INVALID: &str = " !     App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens\n";
 
+/// What the real nginx-vhosts (the default proxy type) prints on stdout when it rewrites the
+/// nginx.conf of an undeployed app without domains (upstream's `nginx_build_config`: no
+/// listeners, the default `http:80:5000` map, so the built-in template is rendered).
+const NGINX_BUILT: &str = "-----> Creating http nginx.conf\n       Reloading nginx\n";
+
+/// Its stderr then.
+fn no_listeners(app: &str) -> String {
+    format!(" !     No web listeners specified for {app}\n")
+}
+
 fn app(root: &Root, name: &str) {
     fs::create_dir_all(root.home().join(name)).unwrap();
 }
@@ -174,9 +184,11 @@ fn enable_disable() {
         .stderr("");
     // The real nginx-vhosts (the default proxy type is nginx) answers `proxy-disable` and
     // `proxy-enable` too, restarting the app, which ps refuses for an undeployed one.
+    // Its `domains-disable` fires `post-domains-update`, where nginx-vhosts sees the proxy
+    // disabled (there is no nginx.conf to delete yet).
     root.dokku(&["proxy:disable", "web"])
         .ok()
-        .stdout("-----> Disabling proxy for app\n")
+        .stdout("-----> Disabling proxy for app\n-----> Nginx support is disabled for app (web)\n")
         .stderr(" !     App web has not been deployed\n");
     assert_eq!(
         read(prop(&root, "web", "disabled")).as_deref(),
@@ -193,10 +205,15 @@ fn enable_disable() {
     hook(&root, &["proxy-is-enabled", "web"])
         .ok()
         .stdout("false\n");
+    // `domains-enable` turns vhosts back on and nginx-vhosts writes the app's nginx.conf.
     root.dokku(&["proxy:enable", "web"])
         .ok()
-        .stdout("-----> Enabling proxy for app\n")
-        .stderr(" !     App web has not been deployed\n");
+        .stdout(&format!("-----> Enabling proxy for app\n{NGINX_BUILT}"))
+        .stderr(&format!(
+            "{} !     App web has not been deployed\n",
+            no_listeners("web")
+        ));
+    assert!(root.home().join("web/nginx.conf").is_file());
     assert_eq!(read(prop(&root, "web", "disabled")), None);
     hook(&root, &["proxy-is-enabled", "web"])
         .ok()
@@ -222,8 +239,16 @@ fn dispatch_goes_to_the_selected_proxy() {
     root.dokku(&["proxy:set", "api", "caddy"])
         .ok()
         .stdout("=====> Setting type to caddy\n");
-    root.dokku(&["proxy:build-config", "web"]).ok().stdout("");
-    root.dokku(&["proxy:build-config", "api"]).ok().stdout("");
+    // The real nginx-vhosts builds for the nginx app (and ignores the caddy one) too.
+    root.dokku(&["proxy:build-config", "web"])
+        .ok()
+        .stdout(NGINX_BUILT)
+        .stderr(&no_listeners("web"));
+    root.dokku(&["proxy:build-config", "api"])
+        .ok()
+        .stdout("")
+        .stderr("");
+    assert!(!root.home().join("api/nginx.conf").exists());
     root.dokku(&["proxy:clear-config", "api"]).ok();
     root.dokku(&["proxy:disable", "api"]).ok();
     assert_eq!(
@@ -268,16 +293,32 @@ fn all_apps_serial_and_parallel() {
     );
     root.dokku(&["proxy:build-config", "--all"])
         .ok()
-        .stdout("-----> Running build-config against app a\n-----> Running build-config against app b\n")
-        .stderr(" !     Running build-config in serial mode\n");
+        .stdout(&format!("-----> Running build-config against app a\n{NGINX_BUILT}-----> Running build-config against app b\n{NGINX_BUILT}"))
+        .stderr(&format!(
+            " !     Running build-config in serial mode\n{}{}",
+            no_listeners("a"),
+            no_listeners("b")
+        ));
     assert_eq!(record(&root), "build a\nbuild b\n");
     let run = root.dokku(&["proxy:build-config", "--all", "--parallel", "2"]);
-    run.ok().stderr("");
+    run.ok();
+    // The apps run side by side, so only the lines are fixed, not their order.
     assert_eq!(
         sorted_lines(&run.stdout),
         vec![
+            "       Reloading nginx",
+            "       Reloading nginx",
+            "-----> Creating http nginx.conf",
+            "-----> Creating http nginx.conf",
             "-----> Running command against a",
-            "-----> Running command against b"
+            "-----> Running command against b",
+        ]
+    );
+    assert_eq!(
+        sorted_lines(&run.stderr),
+        vec![
+            " !     No web listeners specified for a",
+            " !     No web listeners specified for b",
         ]
     );
     root.dokku(&["proxy:build-config", "--all", "--parallel", "-2"])
@@ -296,9 +337,14 @@ fn all_apps_serial_and_parallel() {
     assert_eq!(read(prop(&root, "b", "disabled")).as_deref(), Some("true"));
     root.dokku(&["proxy:enable", "--all"])
         .ok()
-        .stdout("-----> Running enable against app a\n-----> Enabling proxy for app\n-----> Running enable against app b\n-----> Enabling proxy for app\n")
-        // The real nginx-vhosts restarts each app, which ps refuses for undeployed ones.
-        .stderr(" !     Running enable in serial mode\n !     App a has not been deployed\n !     App b has not been deployed\n");
+        .stdout(&format!("-----> Running enable against app a\n-----> Enabling proxy for app\n{NGINX_BUILT}-----> Running enable against app b\n-----> Enabling proxy for app\n{NGINX_BUILT}"))
+        // The real nginx-vhosts rebuilds each app's config, then restarts the app, which ps
+        // refuses for undeployed ones.
+        .stderr(&format!(
+            " !     Running enable in serial mode\n{} !     App a has not been deployed\n{} !     App b has not been deployed\n",
+            no_listeners("a"),
+            no_listeners("b")
+        ));
 
     // A failing implementation is counted, the other apps still run.
     add_plugin(
@@ -306,14 +352,36 @@ fn all_apps_serial_and_parallel() {
         "picky",
         &[("proxy-build-config", "[[ \"$1\" != b ]]")],
     );
+    // nginx-vhosts runs before picky, so b's config is written before the failure.
     root.dokku(&["proxy:build-config", "--all"])
         .code(1)
-        .stdout("-----> Running build-config against app a\n-----> Running build-config against app b\n")
-        .stderr(" !     Running build-config in serial mode\n !     Error running build-config against app b: \n !     build-config command returned 1 errors\n");
-    root.dokku(&["proxy:build-config", "--all", "--parallel", "4"])
+        .stdout(&format!("-----> Running build-config against app a\n{NGINX_BUILT}-----> Running build-config against app b\n{NGINX_BUILT}"))
+        .stderr(&format!(
+            " !     Running build-config in serial mode\n{}{} !     Error running build-config against app b: \n !     build-config command returned 1 errors\n",
+            no_listeners("a"),
+            no_listeners("b")
+        ));
+    let run = root.dokku(&["proxy:build-config", "--all", "--parallel", "4"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .ends_with(" !     Encountered 1 errors during parallel run\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        sorted_lines(&run.stderr),
+        vec![
+            " !     Encountered 1 errors during parallel run",
+            " !     Error running build-config against b: ",
+            " !     No web listeners specified for a",
+            " !     No web listeners specified for b",
+        ]
+    );
+    root.dokku(&["proxy:build-config", "b"])
         .code(1)
-        .stderr(" !     Error running build-config against b: \n !     Encountered 1 errors during parallel run\n");
-    root.dokku(&["proxy:build-config", "b"]).code(1).stdout("");
+        .stdout(NGINX_BUILT)
+        .stderr(&no_listeners("b"));
 }
 
 #[test]

@@ -131,15 +131,7 @@ fn jq_auths_length_is_zero(doc: &serde_json::Value) -> Option<bool> {
 
 /// `$(plugn trigger <hook> <args>)`: stdout with trailing newlines dropped, status ignored.
 fn trigger_text(hook: &str, app: &str) -> String {
-    crate::trigger::Trigger::new(hook)
-        .arg(app)
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_string()
-        })
-        .unwrap_or_default()
+    crate::trigger::capture_text(hook, &[app])
 }
 
 /// The bash `fn-verify-app-image`: the image exists locally or, for a tag other than

@@ -140,6 +140,15 @@ pub fn ensure_dir(path: &Path, mode: u32) -> io::Result<()> {
     set_permissions(path, mode)
 }
 
+/// `mkdir -p` with `mode`, keeping the creator's ownership: for host directories outside
+/// dokku's state (`/etc/nginx/conf.d`) that must stay root's.
+pub fn ensure_dir_keep_owner(path: &Path, mode: u32) -> io::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(mode)
+        .create(path)
+}
+
 /// chmod `mode` and chown to the dokku system user when running as root.
 pub fn set_permissions(path: &Path, mode: u32) -> io::Result<()> {
     fs::set_permissions(path, fs::Permissions::from_mode(mode))?;

@@ -160,6 +160,20 @@ pub fn capture_lenient<S: AsRef<OsStr>>(hook: &str, args: &[S]) -> String {
         .unwrap_or_default()
 }
 
+/// bash's `$(plugn trigger <hook> <args>)`: stdout without its trailing newlines (other
+/// whitespace kept), the status ignored, stdin inherited.
+pub fn capture_text<S: AsRef<OsStr>>(hook: &str, args: &[S]) -> String {
+    Trigger::new(hook)
+        .args(args)
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim_end_matches('\n')
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// Whether an enabled plugin other than `20_events` (which only logs) has an entry named
 /// `hook`, as Go's `PlugnTriggerExists` checks.
 pub fn exists(hook: &str) -> bool {

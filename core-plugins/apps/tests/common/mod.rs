@@ -13,6 +13,18 @@ pub const MSG_NO_APP: &str = " !     Please specify an app to run the command on
 pub const PROMPT_WARNINGS: &str = " !     WARNING: Potentially Destructive Action\n !     This command will destroy app web.\n !     To proceed, type \"web\"\n";
 pub const DESTROY_OUT: &str = "-----> Destroying web (including all add-ons)\n-----> Cleaning up...\n-----> Retiring old containers and images\n";
 
+/// What nginx-vhosts prints on stdout while writing the nginx.conf of a new, undeployed app
+/// (upstream's `nginx_build_config` from its `post-create`: the default `http:80:5000` map
+/// with no listeners renders the built-in template; nginx is not driven in a test root).
+pub fn nginx_conf_built(domain: &str) -> String {
+    format!("-----> Configuring {domain}...(using built-in template)\n-----> Creating http nginx.conf\n       Reloading nginx\n")
+}
+
+/// Its stderr then (`dokku_log_warn_quiet`, so not with `--quiet`).
+pub fn no_listeners(app: &str) -> String {
+    format!(" !     No web listeners specified for {app}\n")
+}
+
 /// Every path under the root (the log directory aside), with file contents, so that a
 /// command that must write nothing can be checked.
 pub fn snapshot(root: &Root) -> Vec<(String, Option<Vec<u8>>)> {

@@ -38,18 +38,75 @@ pub fn root_with_app() -> Root {
     root
 }
 
+/// A file's bytes, inode and modification time: an atomic rewrite with the same bytes
+/// still shows.
+pub type FileState = Option<(Vec<u8>, u64, std::time::SystemTime)>;
+
 /// Every state file the domains commands may touch, to prove a refused command wrote
-/// nothing: the VHOST files and the app's environment.
-pub fn snapshot(root: &Root, apps: &[&str]) -> Vec<(String, Option<Vec<u8>>)> {
+/// nothing: the VHOST files, the app's environment and the nginx.conf the nginx-vhosts
+/// plugin generates on every domains change.
+pub fn snapshot(root: &Root, apps: &[&str]) -> Vec<(String, FileState)> {
+    use std::os::unix::fs::MetadataExt;
     let mut paths = vec![home(root, "VHOST")];
     for app in apps {
         paths.push(home(root, &format!("{app}/VHOST")));
+        paths.push(home(root, &format!("{app}/nginx.conf")));
         paths.push(root.lib().join(format!("config/{app}/ENV")));
     }
     paths
         .into_iter()
-        .map(|p| (p.display().to_string(), fs::read(&p).ok()))
+        .map(|p| {
+            let state = fs::metadata(&p)
+                .ok()
+                .map(|m| (fs::read(&p).unwrap(), m.ino(), m.modified().unwrap()));
+            (p.display().to_string(), state)
+        })
         .collect()
+}
+
+/// What upstream's `nginx_build_config` prints on stdout for an app without listeners
+/// whose proxy port is known: a `Configuring` line per domain (sorted, unique), then the
+/// config is written and nginx reloaded. Its stderr is [`no_listeners`].
+pub fn nginx_conf(domains: &[&str]) -> String {
+    let mut out: String = domains
+        .iter()
+        .map(|d| format!("-----> Configuring {d}...(using built-in template)\n"))
+        .collect();
+    out.push_str("-----> Creating http nginx.conf\n       Reloading nginx\n");
+    out
+}
+
+/// The warning upstream's `nginx_build_config` gives an app that is not running.
+pub fn no_listeners(app: &str) -> String {
+    format!(" !     No web listeners specified for {app}\n")
+}
+
+/// The output with every `-----> Random port <n>` line's number replaced by `N` (the
+/// ports plugin picks a free port when vhost support goes off), and those numbers.
+pub fn random_ports(out: &str) -> (String, Vec<u16>) {
+    const PREFIX: &str = "-----> Random port ";
+    let mut ports = Vec::new();
+    let text = out
+        .split_inclusive('\n')
+        .map(|line| match line.strip_prefix(PREFIX) {
+            Some(rest) => {
+                let port: u16 = rest.trim_end_matches('\n').parse().expect("a port number");
+                assert!(port >= 1025, "a high port: {port}");
+                ports.push(port);
+                format!("{PREFIX}N\n")
+            }
+            None => line.to_string(),
+        })
+        .collect();
+    (text, ports)
+}
+
+/// The app's stored proxy port, as the ports plugin reports it to nginx.
+pub fn proxy_port(root: &Root, app: &str) -> String {
+    root.dokku(&["plugin:trigger", "ports-get-property", app, "proxy-port"])
+        .stdout
+        .trim_end()
+        .to_string()
 }
 
 /// The hooks the recorder plugin implements; each appends `<hook> <args…>` to `triggers.log`
