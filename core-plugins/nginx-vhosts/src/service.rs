@@ -56,12 +56,24 @@ fn init_name() -> &'static str {
     }
 }
 
-fn systemctl() -> &'static str {
+pub fn systemctl() -> &'static str {
     if is_executable(Path::new("/usr/bin/systemctl")) {
         "/usr/bin/systemctl"
     } else {
         "/bin/systemctl"
     }
+}
+
+/// Whether services are managed through `systemctl`: it is installed and systemd is the
+/// running init (`/run/systemd/system`, what `sd_booted()` checks). Upstream looks only at
+/// the binary, so on a host where systemd is installed but not running (a container) every
+/// service action failed; there the distribution's init scripts are used instead.
+pub fn uses_systemctl() -> bool {
+    systemd_running(Path::new("/run/systemd/system")) && is_executable(Path::new(systemctl()))
+}
+
+fn systemd_running(marker: &Path) -> bool {
+    marker.is_dir()
 }
 
 fn distro() -> String {
@@ -96,7 +108,7 @@ pub fn init_cmd(action: &str, app: &str) -> Result<()> {
     }
     let name = init_name();
     let systemctl = systemctl();
-    let has_systemctl = is_executable(Path::new(systemctl));
+    let has_systemctl = uses_systemctl();
     match distro().as_str() {
         "debian" | "raspbian" => {
             if has_systemctl {
@@ -169,7 +181,7 @@ fn not_checkable(name: &str) -> bool {
 pub fn is_running() -> bool {
     let name = init_name();
     let systemctl = systemctl();
-    let has_systemctl = is_executable(Path::new(systemctl));
+    let has_systemctl = uses_systemctl();
     let active = || probe(&[systemctl, "is-active", "--quiet", name]);
     match distro().as_str() {
         "debian" | "raspbian" => {

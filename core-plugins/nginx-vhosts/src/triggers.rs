@@ -58,11 +58,8 @@ fn sudoers_rule(nginx: &str) -> Option<String> {
             .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
             .unwrap_or(false)
     };
-    let systemctl = if executable("/usr/bin/systemctl") {
-        "/usr/bin/systemctl"
-    } else {
-        "/bin/systemctl"
-    };
+    let systemctl = service::systemctl();
+    let systemd = service::uses_systemctl();
     let tests = format!("{nginx} -t, {nginx} -t -c *");
     let with_systemctl = format!(
         "{s} enable {name}, {s} disable {name}, {s} reload {name}, {s} start {name}, {s} stop {name}, {s} is-active --quiet {name}, {tests}",
@@ -72,13 +69,13 @@ fn sudoers_rule(nginx: &str) -> Option<String> {
         "/usr/bin/sv enable {name}, /usr/bin/sv disable {name}, /usr/bin/sv reload {name}, /usr/bin/sv start {name}, /usr/bin/sv stop {name}, /usr/bin/sv status {name}, {tests}"
     );
     let commands = match env::var("DOKKU_DISTRO").as_deref().unwrap_or("") {
-        "debian" | "raspbian" if executable(systemctl) => with_systemctl,
+        "debian" | "raspbian" if systemd => with_systemctl,
         "debian" | "raspbian" => {
             let r = "/usr/sbin/invoke-rc.d";
             format!("{r} {name} enable, {r} {name} disable, {r} {name} reload, {r} {name} start, {r} {name} stop, {tests}")
         }
         "ubuntu" if env::var("DOKKU_INIT_SYSTEM").as_deref() == Some("sv") => with_sv,
-        "ubuntu" if executable(systemctl) => with_systemctl,
+        "ubuntu" if systemd => with_systemctl,
         "ubuntu" if executable("/usr/bin/sv") => with_sv,
         "ubuntu" => {
             let i = format!("/etc/init.d/{name}");
@@ -131,6 +128,10 @@ fn install_host_files() -> Result<()> {
         if !matches!(status, Ok(s) if s.success()) {
             return Err(log::fail("Unable to generate the nginx dhparam.pem"));
         }
+    }
+    // As upstream: both are root's, whoever made them (an older install may not have been).
+    for path in [&dhparam, &conf_d] {
+        std::os::unix::fs::lchown(path, Some(0), Some(0))?;
     }
     // dokku.conf sets server_tokens itself; nginx refuses a duplicate directive.
     let main_conf = Path::new(root).join("nginx.conf");

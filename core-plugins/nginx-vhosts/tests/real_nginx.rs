@@ -92,7 +92,8 @@ fn placeholder_config_is_served_by_real_nginx() {
     );
 
     let server = Server(
-        args(&["-g", "daemon off;"])
+        // One process, no workers: killing it leaves nothing behind.
+        args(&["-g", "daemon off; master_process off;"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -272,13 +272,17 @@ fn init_commands_by_distribution() {
         hook_env(&root, &["nginx-vhosts-fn", "init-cmd", action], env).ok();
         take(&root)
     };
-    let systemctl = if std::path::Path::new("/usr/bin/systemctl").is_file() {
+    // systemctl counts only where systemd is the running init (not in a container that
+    // merely has the binary): then the init scripts are used.
+    let installed = if std::path::Path::new("/usr/bin/systemctl").is_file() {
         Some("/usr/bin/systemctl")
     } else if std::path::Path::new("/bin/systemctl").is_file() {
         Some("/bin/systemctl")
     } else {
         None
     };
+    let booted = std::path::Path::new("/run/systemd/system").is_dir();
+    let systemctl = installed.filter(|_| booted);
     assert_eq!(
         run(
             &[("DOKKU_DISTRO", "ubuntu"), ("DOKKU_INIT_SYSTEM", "sv")],
@@ -295,7 +299,7 @@ fn init_commands_by_distribution() {
         run(&[("DOKKU_DISTRO", "arch")], "stop"),
         format!(
             "sudo {} stop nginx\n",
-            systemctl.unwrap_or("/bin/systemctl")
+            installed.unwrap_or("/bin/systemctl")
         )
     );
     assert_eq!(run(&[("DOKKU_DISTRO", "alpine")], "reload"), "");
