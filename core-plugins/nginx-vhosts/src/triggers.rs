@@ -293,8 +293,10 @@ pub fn scheduler_post_deploy_process(args: &[String]) -> Result<()> {
 /// nginx so it forgets the app.
 pub fn post_delete(args: &[String]) -> Result<()> {
     let name = nth(args, 0);
+    // A temporary install leaves the host's nginx alone (see `drives_nginx`), its status too.
+    let drives = crate::build::drives_nginx(name);
     property::delete_trigger(PLUGIN, args)?;
-    if service::is_running() {
+    if drives && service::is_running() {
         service::with_stdout_discarded(|| service::restart_for(name))?;
     }
     dfs::remove_all(&app_data_dir(name)?)?;
