@@ -87,16 +87,11 @@ pub fn report(args: &[String]) -> Result<()> {
 
 /// `dpkg --print-architecture 2>/dev/null || true`.
 fn arch() -> String {
-    std::process::Command::new("dpkg")
-        .arg("--print-architecture")
-        .stderr(std::process::Stdio::null())
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_string()
-        })
-        .unwrap_or_default()
+    dokku_common::text::command_substitution(
+        std::process::Command::new("dpkg")
+            .arg("--print-architecture")
+            .stderr(std::process::Stdio::null()),
+    )
 }
 
 /// The herokuish version from the builder image when it is present locally. Upstream's

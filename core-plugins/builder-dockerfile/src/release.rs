@@ -6,6 +6,7 @@ use std::io::{Read, Seek};
 use std::process::{Command, Stdio};
 
 use dokku_common::args::nth;
+use dokku_common::text::command_substitution;
 use dokku_common::trigger::Trigger;
 use dokku_common::{docker, log, Error, Paths, Result};
 
@@ -19,29 +20,19 @@ fn fire(trigger: Trigger) -> Result<()> {
 
 /// The bash `fn-force-arm64-image`: an amd64 image on a host dpkg does not call amd64.
 fn forced_amd64(image: &str) -> bool {
-    let arch = Command::new(docker::bin())
-        .args(["image", "inspect", "--format", "{{.Architecture}}", image])
-        .stderr(Stdio::inherit())
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_string()
-        })
-        .unwrap_or_default();
+    let arch = command_substitution(
+        Command::new(docker::bin())
+            .args(["image", "inspect", "--format", "{{.Architecture}}", image])
+            .stderr(Stdio::inherit()),
+    );
     if arch != "amd64" {
         return false;
     }
-    let host = Command::new("dpkg")
-        .arg("--print-architecture")
-        .stderr(Stdio::null())
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_string()
-        })
-        .unwrap_or_default();
+    let host = command_substitution(
+        Command::new("dpkg")
+            .arg("--print-architecture")
+            .stderr(Stdio::null()),
+    );
     host != "amd64"
 }
 

@@ -61,17 +61,12 @@ impl Listeners {
 
 /// `hostname -f`, run directly (no shell); empty when it fails.
 fn host_fqdn() -> String {
-    std::process::Command::new("hostname")
-        .arg("-f")
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_string()
-        })
-        .unwrap_or_default()
+    dokku_common::text::command_substitution(
+        std::process::Command::new("hostname")
+            .arg("-f")
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit()),
+    )
 }
 
 /// `fn-domains-generate-urls`: one URL per (domain, listener).

@@ -3,6 +3,18 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// bash's `$(cmd)`: the command's stdout without trailing newlines; empty when it cannot run
+/// (the caller has set up its arguments, stdin and stderr).
+pub fn command_substitution(cmd: &mut std::process::Command) -> String {
+    cmd.output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim_end_matches('\n')
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// Format lines split on `delim` into aligned columns, as `ryanuber/columnize` does with
 /// dokku's settings: fields are whitespace-trimmed, every column but a line's last is padded
 /// to the widest field of that column, columns are glued with two spaces, `prefix` starts
