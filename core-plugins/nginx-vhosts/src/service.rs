@@ -13,7 +13,7 @@ use crate::props;
 
 const OPENRESTY: &str = "/usr/bin/openresty";
 
-fn is_executable(path: &Path) -> bool {
+pub fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path)
         .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         .unwrap_or(false)
@@ -48,7 +48,7 @@ pub fn location() -> Result<PathBuf> {
     Ok(found)
 }
 
-fn init_name() -> &'static str {
+pub fn init_name() -> &'static str {
     if uses_openresty() {
         "openresty"
     } else {

@@ -47,17 +47,7 @@ pub fn dependencies(_args: &[String]) -> Result<()> {
 
 /// The sudoers rule letting the dokku group control the nginx service and test configs.
 fn sudoers_rule(nginx: &str) -> Option<String> {
-    let name = if service::uses_openresty() {
-        "openresty"
-    } else {
-        "nginx"
-    };
-    let executable = |p: &str| {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(p)
-            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            .unwrap_or(false)
-    };
+    let name = service::init_name();
     let systemctl = service::systemctl();
     let systemd = service::uses_systemctl();
     let tests = format!("{nginx} -t, {nginx} -t -c *");
@@ -76,7 +66,7 @@ fn sudoers_rule(nginx: &str) -> Option<String> {
         }
         "ubuntu" if env::var("DOKKU_INIT_SYSTEM").as_deref() == Some("sv") => with_sv,
         "ubuntu" if systemd => with_systemctl,
-        "ubuntu" if executable("/usr/bin/sv") => with_sv,
+        "ubuntu" if service::is_executable(Path::new("/usr/bin/sv")) => with_sv,
         "ubuntu" => {
             let i = format!("/etc/init.d/{name}");
             format!("{i} enable, {i} disable, {i} reload, {i} start, {i} stop, {tests}")
